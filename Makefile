@@ -1,0 +1,66 @@
+# PartyLeague — one entry point. `make run` and `make test` set up everything they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup system-deps run test e2e bench load lint format messages compilemessages clean
+
+setup: system-deps $(STAMP) compilemessages
+
+system-deps:
+	@./scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $(STAMP)
+
+compilemessages: $(STAMP)
+	@$(MANAGE) compilemessages --ignore=.venv -v0
+
+run: setup
+	$(MANAGE) migrate --noinput -v0
+	$(MANAGE) seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+e2e: setup
+	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python -m scripts.bench
+
+load: setup
+	$(BIN)/pip install -q -e '.[bench]'
+	./scripts/load.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Extract every app's strings into its own catalogue (apps own their locale/ folders).
+messages: $(STAMP)
+	@for app in core branches members meetings activities finance reports; do \
+	  (cd $$app && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete -v0) ; done
+	@$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete -v0 --ignore='*/*' --ignore=.venv
+	@$(MANAGE) makemessages -d djangojs -l zh_Hans -l en -v0 --ignore=.venv --ignore=static/vendor --ignore=staticfiles
+	$(MAKE) compilemessages
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,93 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import VersionedModelForm
+
+from .models import ALLOWED_CHILDREN, Election, Officer, Organization, OrgKind
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
+
+
+class OrganizationForm(VersionedModelForm):
+    class Meta:
+        model = Organization
+        fields = ["parent", "kind", "name", "short_name", "grade", "class_number", "founded_on", "sort_order", "notes"]
+        widgets = {"founded_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, parents=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parents is not None:
+            self.fields["parent"].queryset = parents
+        self.fields["parent"].required = True
+        self.fields["kind"].choices = [c for c in OrgKind.choices if c[0] != OrgKind.SCHOOL]
+
+    def clean(self):
+        cleaned = super().clean()
+        parent, kind = cleaned.get("parent"), cleaned.get("kind")
+        if parent and kind and kind not in ALLOWED_CHILDREN.get(parent.kind, set()):
+            self.add_error(
+                "kind",
+                forms.ValidationError(
+                    _("A %(kind)s cannot be placed under a %(parent)s."),
+                    code="bad_parent",
+                    params={"kind": OrgKind(kind).label, "parent": parent.get_kind_display()},
+                ),
+            )
+        if kind == OrgKind.LEAGUE_BRANCH:
+            for field in ("grade", "class_number"):
+                if not cleaned.get(field):
+                    self.add_error(
+                        field, forms.ValidationError(_("Required for a class League branch."), code="required")
+                    )
+        grade = cleaned.get("grade")
+        if grade and not 1990 <= grade <= 2100:
+            self.add_error("grade", forms.ValidationError(_("Enter the year of entry, e.g. 2025."), code="grade_range"))
+        if kind == OrgKind.LEAGUE_BRANCH and parent and grade and cleaned.get("class_number"):
+            clash = Organization.objects.filter(
+                parent=parent, kind=kind, grade=grade, class_number=cleaned["class_number"]
+            ).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error(
+                    "class_number",
+                    forms.ValidationError(_("This class already has a League branch."), code="duplicate_class"),
+                )
+        return cleaned
+
+
+class OfficerForm(VersionedModelForm):
+    class Meta:
+        model = Officer
+        fields = ["person", "user", "post", "started_on", "ended_on", "election"]
+        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["election"].queryset = organization.elections.all()
+        from members.models import Person
+
+        self.fields["person"].queryset = Person.objects.active().select_related("organization")
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("started_on"), cleaned.get("ended_on")
+        if start and end and end < start:
+            self.add_error(
+                "ended_on", forms.ValidationError(_("The term cannot end before it starts."), code="term_order")
+            )
+        if not cleaned.get("person") and not cleaned.get("user"):
+            raise forms.ValidationError(_("Choose the person or the user account holding the post."), code="no_holder")
+        return cleaned
+
+
+class ElectionForm(VersionedModelForm):
+    class Meta:
+        model = Election
+        fields = ["held_on", "title", "posts_filled", "notes"]
+        widgets = {"held_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}

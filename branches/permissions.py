@@ -1,0 +1,162 @@
+"""The one module that decides who may view and who may edit an organization's records.
+
+Roles are Django groups; an officer post tied to a user account gives rights over that organization's
+subtree. Views never decide access ad hoc: they call `can_view`/`can_edit`, `scope`, or
+`get_for_user_or_404`.
+
+| role              | views                         | edits                              |
+|-------------------|-------------------------------|------------------------------------|
+| administrator     | everything                    | everything                         |
+| party_secretary   | everything                    | Party organizations (+ the school) |
+| league_secretary  | everything                    | League organizations               |
+| viewer            | everything                    | nothing                            |
+| officer post      | the post's organization subtree | the same subtree                 |
+| no role           | nothing                       | nothing                            |
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from .models import LEAGUE_KINDS, PARTY_KINDS, Officer, Organization, OrgKind
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("School administrator")
+    PARTY_SECRETARY = "party_secretary", _("Party secretary")
+    LEAGUE_SECRETARY = "league_secretary", _("League secretary")
+    BRANCH_SECRETARY = "branch_secretary", _("Branch secretary")
+    VIEWER = "viewer", _("Viewer (read-only)")
+
+
+class Access:
+    """What one user may do, computed once per request (two queries) and cached on the user object."""
+
+    def __init__(self, user):
+        self.user = user
+        if not user or not user.is_authenticated or not user.is_active:
+            self.roles, self.officer_paths = frozenset(), ()
+            return
+        self.roles = frozenset(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
+            self.roles |= {Role.ADMINISTRATOR}
+        paths = Officer.objects.current().filter(user=user).values_list("organization__path", flat=True)
+        self.officer_paths = tuple(sorted(set(paths)))
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMINISTRATOR in self.roles
+
+    @property
+    def sees_everything(self) -> bool:
+        return bool(self.roles & {Role.ADMINISTRATOR, Role.PARTY_SECRETARY, Role.LEAGUE_SECRETARY, Role.VIEWER})
+
+    @property
+    def has_any_access(self) -> bool:
+        return self.sees_everything or bool(self.officer_paths)
+
+    def _in_own_subtree(self, org: Organization) -> bool:
+        return any(org.path.startswith(p) for p in self.officer_paths)
+
+    def can_view(self, org: Organization | None) -> bool:
+        if org is None:
+            return self.sees_everything
+        return self.sees_everything or self._in_own_subtree(org)
+
+    def can_edit(self, org: Organization | None) -> bool:
+        if org is None:
+            return self.is_admin
+        if self.is_admin:
+            return True
+        if Role.PARTY_SECRETARY in self.roles and (org.kind in PARTY_KINDS or org.kind == OrgKind.SCHOOL):
+            return True
+        if Role.LEAGUE_SECRETARY in self.roles and org.kind in LEAGUE_KINDS:
+            return True
+        return self._in_own_subtree(org)
+
+    @property
+    def can_edit_anything(self) -> bool:
+        return (
+            self.is_admin
+            or bool(self.roles & {Role.PARTY_SECRETARY, Role.LEAGUE_SECRETARY})
+            or bool(self.officer_paths)
+        )
+
+    def org_q(self, field: str = "organization") -> Q:
+        """A Q restricting rows whose `field` (an Organization FK path, "" for Organization itself) lies in
+        what this user may view."""
+        if self.sees_everything:
+            return Q()
+        prefix = f"{field}__path" if field else "path"
+        q = Q(pk__in=[])
+        for p in self.officer_paths:
+            q |= Q(**{f"{prefix}__startswith": p})
+        return q
+
+    def editable_org_q(self, field: str = "organization") -> Q:
+        if self.is_admin:
+            return Q()
+        prefix = f"{field}__" if field else ""
+        q = Q(pk__in=[])
+        if Role.PARTY_SECRETARY in self.roles:
+            q |= Q(**{f"{prefix}kind__in": [*PARTY_KINDS, OrgKind.SCHOOL]})
+        if Role.LEAGUE_SECRETARY in self.roles:
+            q |= Q(**{f"{prefix}kind__in": list(LEAGUE_KINDS)})
+        for p in self.officer_paths:
+            q |= Q(**{f"{prefix}path__startswith": p})
+        return q
+
+
+def access(user) -> Access:
+    if user is None:
+        user = AnonymousUser()
+    cached = getattr(user, "_partyleague_access", None)
+    if cached is None:
+        cached = Access(user)
+        if user.is_authenticated:
+            user._partyleague_access = cached
+    return cached
+
+
+def can_view(user, org: Organization | None) -> bool:
+    return access(user).can_view(org)
+
+
+def can_edit(user, org: Organization | None) -> bool:
+    return access(user).can_edit(org)
+
+
+def viewable_organizations(user):
+    return Organization.objects.filter(access(user).org_q(field=""))
+
+
+def editable_organizations(user):
+    return Organization.objects.filter(access(user).editable_org_q(field=""))
+
+
+def scope(user, queryset, field: str = "organization"):
+    """Restrict `queryset` to rows whose organization (reached through `field`) the user may view."""
+    return queryset.filter(access(user).org_q(field))
+
+
+def get_for_user_or_404(user, queryset, *, edit: bool = False, org_of=lambda obj: obj.organization, **lookup):
+    """Fetch one object from the URL and check access: an organization the user may not even view gives
+    404 (its existence is not revealed); one they may view but not edit gives 403 when `edit` is asked."""
+    try:
+        obj = queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    org = org_of(obj)
+    if not can_view(user, org):
+        raise Http404
+    if edit and not can_edit(user, org):
+        raise PermissionDenied
+    return obj
+
+
+def require_edit(user, org: Organization | None):
+    if not can_edit(user, org):
+        raise PermissionDenied

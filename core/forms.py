@@ -1,0 +1,50 @@
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that refuses to overwrite a record someone else saved since this form was opened.
+
+    The record's `version` travels in a hidden field; the save bumps it atomically, and a mismatch is a
+    form error, so the user's input stays on the page."""
+
+    record_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    stale_message = _(
+        "Someone else saved this record while you were editing it. Your changes are still in the form: "
+        "open the record in a new tab to see theirs, then save again."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["record_version"].initial = self.instance.version
+
+    def _is_stale(self) -> bool:
+        if not self.instance.pk:
+            return False
+        sent = self.cleaned_data.get("record_version")
+        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        return sent is None or current != sent
+
+    def clean(self):
+        cleaned = super().clean()
+        if self._is_stale():
+            raise forms.ValidationError(self.stale_message, code="stale")
+        return cleaned
+
+    @transaction.atomic
+    def save(self, commit=True):
+        obj = super().save(commit=False)
+        if obj.pk:
+            sent = self.cleaned_data.get("record_version")
+            model = type(obj)
+            locked = model.objects.select_for_update().filter(pk=obj.pk, version=sent).exists()
+            if not locked:
+                raise forms.ValidationError(self.stale_message, code="stale")
+            obj.version = sent + 1
+        if commit:
+            obj.save()
+            self._save_m2m()
+        return obj

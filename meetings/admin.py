@@ -1,0 +1,26 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Attendance, Meeting, Vote
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    raw_id_fields = ["person"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["topic", "kind", "organization", "starts_at"]
+    list_filter = ["kind"]
+    search_fields = ["topic"]
+    list_select_related = ["organization"]
+    inlines = [AttendanceInline]
+    raw_id_fields = ["chair", "recorder", "lecturer"]
+
+
+@admin.register(Vote)
+class VoteAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "kind", "subject", "entitled", "present", "yes"]
+    raw_id_fields = ["subject", "meeting"]

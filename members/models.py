@@ -1,0 +1,137 @@
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import audit_history
+from core.models import DomainModel
+
+from .pinyin import initials, sort_key
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Category(models.TextChoices):
+    TEACHER = "teacher", _("Teacher")
+    STAFF = "staff", _("Staff")
+    STUDENT = "student", _("Student")
+
+
+class PoliticalStatus(models.TextChoices):
+    """The stages of DESIGN §2, in order. A person's current status is the latest recorded event; it is
+    kept on `Person.political_status` by the members services only."""
+
+    MASSES = "masses", _("Masses")
+    LEAGUE_MEMBER = "league_member", _("League member")
+    APPLICANT = "applicant", _("Party applicant")
+    ACTIVIST = "activist", _("Activist")
+    DEVELOPMENT_TARGET = "development_target", _("Development target")
+    PROBATIONARY = "probationary", _("Probationary Party member")
+    FULL_MEMBER = "full_member", _("Party member")
+
+
+PARTY_MEMBER_STATUSES = frozenset({PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL_MEMBER})
+
+
+class PersonQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def students(self):
+        return self.filter(category=Category.STUDENT)
+
+    def staff(self):
+        return self.exclude(category=Category.STUDENT)
+
+    def party_members(self):
+        return self.filter(political_status__in=PARTY_MEMBER_STATUSES)
+
+    def full_members(self):
+        return self.filter(political_status=PoliticalStatus.FULL_MEMBER)
+
+    def search(self, text: str):
+        """Name as written, full pinyin ("zhangwei"), pinyin prefix ("zhangw"), initials ("zw"), or the last
+        digits of the ID number."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        low = text.lower().replace(" ", "")
+        q = Q(name__icontains=text) | Q(pinyin__startswith=low) | Q(pinyin_initials__startswith=low)
+        if text.isdigit() or text[:-1].isdigit():
+            q |= Q(id_number__endswith=text.upper())
+        return self.filter(q)
+
+
+class Person(DomainModel):
+    """A teacher, staff member or student. `organization` is where the person belongs day to day: the
+    class League branch for a student, the Party group (or branch) for staff."""
+
+    name = models.CharField(_("name"), max_length=50)
+    pinyin = models.CharField(_("pinyin"), max_length=200, editable=False, db_index=True)
+    pinyin_initials = models.CharField(max_length=50, editable=False, db_index=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=20, blank=True, default="汉族")
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    organization = models.ForeignKey(
+        "branches.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="people"
+    )
+    political_status = models.CharField(
+        _("political status"),
+        max_length=30,
+        choices=PoliticalStatus.choices,
+        default=PoliticalStatus.MASSES,
+        editable=False,
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True, unique=True)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+
+    objects = PersonQuerySet.as_manager()
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["pinyin", "pk"]
+        indexes = [models.Index(fields=["organization", "pinyin"]), models.Index(fields=["political_status"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Derived search keys, kept with the name so no write can leave them stale.
+        self.pinyin = sort_key(self.name).replace(" ", "")
+        self.pinyin_initials = initials(self.name)
+        if self.id_number == "":
+            self.id_number = None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("members:detail", args=[self.pk])
+
+    def age_on(self, day: date) -> int | None:
+        if not self.birth_date:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    @property
+    def is_party_member(self) -> bool:
+        return self.political_status in PARTY_MEMBER_STATUSES
