@@ -1,0 +1,48 @@
+"""The "Due" list: what needs doing soon, gathered from every app. An app provides a function
+`due_items(user, today) -> list[DueItem]` and names it in DUE_PROVIDERS; the Due page and the dashboard
+call `collect(user)`. Providers must run a fixed number of queries (no per-row queries)."""
+
+import importlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+DUE_PROVIDERS = [
+    "members.selectors.due_items",
+    "meetings.selectors.due_items",
+    "finance.selectors.due_items",
+]
+
+
+@dataclass(frozen=True)
+class DueItem:
+    category: str  # short translated label, e.g. "Quarterly assessment"
+    title: str  # what is due, e.g. "张伟: assessment for Q4 2026"
+    due_on: date | None
+    url: str = ""
+    organization: str = ""
+    severity: str = "info"  # "info", "warning" (due soon), "danger" (overdue)
+
+    @property
+    def overdue(self) -> bool:
+        return self.severity == "danger"
+
+
+def _load(path: str):
+    module, _sep, name = path.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ModuleNotFoundError, AttributeError):
+        return None  # that app does not provide due items (yet)
+
+
+def collect(user, today: date | None = None) -> list[DueItem]:
+    today = today or timezone.localdate()
+    items: list[DueItem] = []
+    for path in DUE_PROVIDERS:
+        provider = _load(path)
+        if provider is not None:
+            items.extend(provider(user, today))
+    order = {"danger": 0, "warning": 1, "info": 2}
+    return sorted(items, key=lambda i: (order.get(i.severity, 3), i.due_on or date.max, i.title))
