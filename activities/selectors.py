@@ -1,0 +1,364 @@
+"""Reads of activities, places, series and honors. Every function here runs a fixed number of queries,
+whatever the amount of data.
+
+Person-times (人次) and hours are always computed, never typed:
+- person-times = named participations + the sum of head counts;
+- hours = the sum of named participants' hours (a participant without their own hours counts the
+  activity's) + Σ head count × hours per head (empty: the activity's hours).
+
+The report selectors (`totals_by_category`, `totals_by_series`, `service_by_place`, `service_by_month`,
+`honors_by_level`, `totals`) take a `branches.periods.Period` and an organization: an activity belongs to
+an organization's subtree when its lead organizer or one of its co-organizers lies in that subtree.
+They run three queries each (activities, named participations, head counts) and return plain dicts.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+
+from branches.models import Organization
+from branches.periods import Period
+from branches.permissions import access, can_view, get_for_user_or_404, require_edit
+
+from .models import SERVICE_CATEGORIES, Activity, Category, HeadCount, Honor, HonorLevel, Participation, Place, Series
+
+ZERO = Decimal("0")
+HOURS_FIELD = DecimalField(max_digits=14, decimal_places=1)
+
+
+# --- access -------------------------------------------------------------------------------------
+
+
+def _co_organizer_q(user) -> Q:
+    """Activities one of whose co-organizers the user may view."""
+    through = Activity.co_organizers.through.objects.filter(access(user).org_q("organization"))
+    return Q(pk__in=through.values("activity_id"))
+
+
+def visible_activities(user):
+    """Activities the user may see: the lead organizer or a co-organizer is viewable."""
+    acc = access(user)
+    qs = Activity.objects.all()
+    if acc.sees_everything:
+        return qs
+    return qs.filter(acc.org_q("organization") | _co_organizer_q(user))
+
+
+def activity_for_user(user, pk, *, edit: bool = False) -> Activity:
+    """One activity from the URL: 404 when the user may view none of its organizers, 403 when an edit is
+    asked and the user may not edit the lead organizer."""
+    qs = visible_activities(user).select_related("organization", "series", "place")
+
+    def org_of(a):
+        # The organizer that grants the view: the lead, or failing that a viewable co-organizer.
+        if can_view(user, a.organization):
+            return a.organization
+        return next((o for o in a.co_organizers.all() if can_view(user, o)), a.organization)
+
+    activity = get_for_user_or_404(user, qs, org_of=org_of, pk=pk)
+    if edit:
+        require_edit(user, activity.organization)
+    return activity
+
+
+def usable_in_subtree_q(orgs) -> Q:
+    """Places/series kept by one of `orgs` or by one of their ancestors (a place the school keeps may be
+    used by every branch of the school)."""
+    paths = set()
+    for org in orgs:
+        for i in range(1, len(org.path) // 6 + 1):
+            paths.add(org.path[: i * 6])
+    return Q(organization__path__in=sorted(paths))
+
+
+# --- totals -------------------------------------------------------------------------------------
+
+
+def _named_hours_expr(prefix: str = ""):
+    return Coalesce(f"{prefix}hours", f"{prefix}activity__service_hours", output_field=HOURS_FIELD)
+
+
+def _head_hours_expr():
+    return ExpressionWrapper(
+        F("count") * Coalesce("hours_per_head", "activity__service_hours", output_field=HOURS_FIELD),
+        output_field=HOURS_FIELD,
+    )
+
+
+def annotate_totals(qs):
+    """Annotate `person_times` and `hours` on an activity queryset (correlated subqueries)."""
+    named = (
+        Participation.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Count("pk"), h=Sum(_named_hours_expr()))
+    )
+    heads = (
+        HeadCount.objects.filter(activity=OuterRef("pk"))
+        .order_by()
+        .values("activity")
+        .annotate(n=Sum("count"), h=Sum(_head_hours_expr()))
+    )
+    return qs.annotate(
+        named_times=Coalesce(Subquery(named.values("n")), Value(0), output_field=IntegerField()),
+        head_times=Coalesce(Subquery(heads.values("n")), Value(0), output_field=IntegerField()),
+        named_hours=Coalesce(Subquery(named.values("h")), Value(ZERO), output_field=HOURS_FIELD),
+        head_hours=Coalesce(Subquery(heads.values("h")), Value(ZERO), output_field=HOURS_FIELD),
+    ).annotate(
+        person_times=F("named_times") + F("head_times"),
+        hours=ExpressionWrapper(F("named_hours") + F("head_hours"), output_field=HOURS_FIELD),
+    )
+
+
+@dataclass
+class Totals:
+    activities: int = 0
+    person_times: int = 0
+    hours: Decimal = ZERO
+
+    def add(self, other: "Totals") -> None:
+        self.activities += other.activities
+        self.person_times += other.person_times
+        self.hours += other.hours
+
+
+def grouped_totals(activities, key: str, key_expr=None) -> dict:
+    """{key value: Totals} over an activity queryset, grouped by an activity field (`key`, e.g.
+    "category", "series", "place") or an expression on the activity (`key_expr`, written relative to
+    the activity). Three queries."""
+    out: dict = {}
+
+    def bucket(k):
+        return out.setdefault(k, Totals())
+
+    def grouped(qs, prefix):
+        expr = key_expr(prefix) if key_expr else F(f"{prefix}{key}")
+        return qs.annotate(_k=expr).values("_k")
+
+    for row in grouped(activities.order_by(), "").annotate(n=Count("pk", distinct=True)):
+        bucket(row["_k"]).activities += row["n"]
+    ids = activities.order_by().values("pk")
+    named = grouped(Participation.objects.filter(activity__in=ids).order_by(), "activity__")
+    for row in named.annotate(n=Count("pk"), h=Sum(_named_hours_expr())):
+        b = bucket(row["_k"])
+        b.person_times += row["n"]
+        b.hours += row["h"] or ZERO
+    heads = grouped(HeadCount.objects.filter(activity__in=ids).order_by(), "activity__")
+    for row in heads.annotate(n=Sum("count"), h=Sum(_head_hours_expr())):
+        b = bucket(row["_k"])
+        b.person_times += row["n"] or 0
+        b.hours += row["h"] or ZERO
+    return out
+
+
+def organized_within(qs, organization: Organization):
+    """Activities whose lead organizer or one of whose co-organizers lies in `organization`'s subtree."""
+    co = Activity.co_organizers.through.objects.filter(
+        activity=OuterRef("pk"), organization__path__startswith=organization.path
+    )
+    return qs.filter(Q(organization__path__startswith=organization.path) | Exists(co))
+
+
+def activities_in(*, period: Period, organization: Organization | None = None, categories=None):
+    """Activities starting within `period`, whose lead organizer or a co-organizer lies in the subtree of
+    `organization` (all when None)."""
+    qs = Activity.objects.filter(starts_on__range=(period.start, period.end))
+    if organization is not None:
+        qs = organized_within(qs, organization)
+    if categories:
+        qs = qs.filter(category__in=list(categories))
+    return qs
+
+
+def totals(*, period: Period, organization: Organization | None = None, categories=None) -> Totals:
+    """Activities, person-times and hours in the period (three queries)."""
+    grand = Totals()
+    for t in grouped_totals(
+        activities_in(period=period, organization=organization, categories=categories), "", key_expr=lambda p: Value(1)
+    ).values():
+        grand.add(t)
+    return grand
+
+
+def totals_by_category(*, period: Period, organization: Organization | None = None) -> list[dict]:
+    """[{category, label, activities, person_times, hours}] for every category (zeros included), in the
+    order of `Category`. Three queries."""
+    data = grouped_totals(activities_in(period=period, organization=organization), "category")
+    return [{"category": c, "label": c.label, **vars(data.get(c.value, Totals()))} for c in Category]
+
+
+def totals_by_series(*, period: Period, organization: Organization | None = None) -> list[dict]:
+    """[{series, activities, person_times, hours}] for the series with activities in the period, by
+    name. Four queries."""
+    data = grouped_totals(activities_in(period=period, organization=organization).exclude(series=None), "series")
+    series = Series.objects.in_bulk(list(data))
+    rows = [{"series": series[pk], **vars(t)} for pk, t in data.items() if pk in series]
+    return sorted(rows, key=lambda r: (r["series"].year, r["series"].name))
+
+
+def service_by_place(
+    *, period: Period, organization: Organization | None = None, categories=SERVICE_CATEGORIES
+) -> list[dict]:
+    """Volunteer service and social practice (by default) per place: [{place, activities, person_times,
+    hours}], places by kind and name; activities without a place under `place=None` last. Four queries."""
+    data = grouped_totals(activities_in(period=period, organization=organization, categories=categories), "place")
+    places = Place.objects.in_bulk([pk for pk in data if pk is not None])
+    rows = [{"place": places.get(pk), **vars(t)} for pk, t in data.items()]
+    return sorted(rows, key=lambda r: (r["place"] is None, r["place"] and (r["place"].kind, r["place"].name)))
+
+
+def service_by_month(
+    *, period: Period, organization: Organization | None = None, categories=SERVICE_CATEGORIES
+) -> list[dict]:
+    """[{year, month, activities, person_times, hours}] for every month of the period (zeros included).
+    Three queries."""
+    data = grouped_totals(
+        activities_in(period=period, organization=organization, categories=categories),
+        "",
+        key_expr=lambda p: ExtractYear(f"{p}starts_on") * 100 + ExtractMonth(f"{p}starts_on"),
+    )
+    return [{"year": y, "month": m, **vars(data.get(y * 100 + m, Totals()))} for y, m in period.months()]
+
+
+def honors_in(*, period: Period, organization: Organization | None = None):
+    qs = Honor.objects.filter(awarded_on__range=(period.start, period.end))
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    return qs
+
+
+def honors_by_level(*, period: Period, organization: Organization | None = None) -> list[dict]:
+    """[{level, label, count, organizations, people}] for every level, national first. One query."""
+    rows = {
+        r["level"]: r
+        for r in honors_in(period=period, organization=organization)
+        .order_by()
+        .values("level")
+        .annotate(count=Count("pk"), people=Count("pk", filter=Q(person__isnull=False)))
+    }
+    out = []
+    for level in reversed(HonorLevel):
+        r = rows.get(level.value, {"count": 0, "people": 0})
+        out.append(
+            {
+                "level": level,
+                "label": level.label,
+                "count": r["count"],
+                "people": r["people"],
+                "organizations": r["count"] - r["people"],
+            }
+        )
+    return out
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def activity_list(user, *, params) -> "object":
+    """The activity list for `user`, filtered by the validated `params` (an ActivityFilterForm's
+    cleaned_data), with totals and the columns the list shows."""
+    qs = visible_activities(user).select_related("organization", "series", "place").with_totals()
+    p = params
+    if p.get("q"):
+        qs = qs.filter(Q(title__icontains=p["q"]) | Q(description__icontains=p["q"]))
+    if p.get("category"):
+        qs = qs.filter(category=p["category"])
+    if p.get("series"):
+        qs = qs.filter(series=p["series"])
+    if p.get("place"):
+        qs = qs.filter(place=p["place"])
+    if p.get("organizer"):
+        qs = organized_within(qs, p["organizer"])
+    if p.get("period"):
+        qs = qs.filter(starts_on__range=(p["period"].start, p["period"].end))
+    return qs
+
+
+def activity_detail(activity: Activity) -> dict:
+    """Everything the detail page shows: participants grouped by class, head counts, photos, totals
+    (a fixed number of queries)."""
+    named = list(
+        activity.participations.select_related("person", "person__organization").order_by(
+            "person__organization__path", "person__pinyin"
+        )
+    )
+    heads = list(activity.head_counts.select_related("organization"))
+    groups: OrderedDict = OrderedDict()
+    for p in named:
+        p.activity = activity
+        groups.setdefault(p.person.organization, []).append(p)
+    for h in heads:
+        h.activity = activity
+    t = Totals(
+        activities=1,
+        person_times=len(named) + sum(h.count for h in heads),
+        hours=sum((p.effective_hours() for p in named), ZERO)
+        + sum((h.count * h.effective_hours() for h in heads), ZERO),
+    )
+    return {
+        "groups": groups,
+        "named_count": len(named),
+        "head_counts": heads,
+        "photos": list(activity.photos.all()),
+        "co_organizers": list(activity.co_organizers.all()),
+        "totals": t,
+    }
+
+
+def place_detail(user, place: Place) -> dict:
+    """The place page: per year, the activities held there (those the user may see) with person-times
+    and hours; and the activities themselves, newest first (a queryset to paginate)."""
+    held = visible_activities(user).filter(place=place)
+    per_year = grouped_totals(held, "", key_expr=lambda p: ExtractYear(f"{p}starts_on"))
+    years = [{"year": y, **vars(t)} for y, t in sorted(per_year.items(), reverse=True)]
+    grand = Totals()
+    for t in per_year.values():
+        grand.add(t)
+    activities = held.select_related("organization", "series").with_totals()
+    return {"years": years, "grand": grand, "activities": activities}
+
+
+def series_for_year(user, year: int) -> list[dict]:
+    """The year's series the user may see, each with its activities (those the user may see) and totals.
+    Four queries."""
+    series = list(Series.objects.filter(access(user).org_q("organization"), year=year).select_related("organization"))
+    activities = visible_activities(user).filter(series__in=series)
+    data = grouped_totals(activities, "series")
+    rows = list(activities.with_totals().select_related("organization", "place").order_by("starts_on", "pk"))
+    by_series: dict = {}
+    for a in rows:
+        by_series.setdefault(a.series_id, []).append(a)
+    return [{"series": s, "activities": by_series.get(s.pk, []), "totals": data.get(s.pk, Totals())} for s in series]
+
+
+def series_years(user) -> list[int]:
+    return sorted(
+        set(Series.objects.filter(access(user).org_q("organization")).values_list("year", flat=True)), reverse=True
+    )
+
+
+def visible_honors(user):
+    return Honor.objects.filter(access(user).org_q("organization")).select_related("organization", "person")
+
+
+def honors_timeline(honors) -> list[dict]:
+    """[{year, honors}] newest year first, from an ordered honor queryset (one query)."""
+    years: OrderedDict = OrderedDict()
+    for h in honors.order_by("-awarded_on", "-pk"):
+        years.setdefault(h.awarded_on.year, []).append(h)
+    return [{"year": y, "honors": hs} for y, hs in years.items()]
