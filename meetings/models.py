@@ -1,6 +1,13 @@
+import secrets
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
@@ -41,6 +48,55 @@ LEAGUE_MEETING_KINDS = frozenset(
         MeetingKind.LEAGUE_CLASS,
     }
 )
+
+
+# Which meeting types each kind of organization holds. Party types belong to Party organizations and
+# League types to League ones; the Party–League joint meeting belongs to the Party side.
+KINDS_BY_ORG_KIND = {
+    "school": [MeetingKind.OTHER],
+    "party_general_branch": [
+        MeetingKind.BRANCH_GENERAL,
+        MeetingKind.BRANCH_COMMITTEE,
+        MeetingKind.PARTY_CLASS,
+        MeetingKind.THEME_PARTY_DAY,
+        MeetingKind.ORG_LIFE,
+        MeetingKind.APPRAISAL,
+        MeetingKind.JOINT,
+        MeetingKind.OTHER,
+    ],
+    "party_branch": [
+        MeetingKind.BRANCH_GENERAL,
+        MeetingKind.BRANCH_COMMITTEE,
+        MeetingKind.PARTY_CLASS,
+        MeetingKind.THEME_PARTY_DAY,
+        MeetingKind.ORG_LIFE,
+        MeetingKind.APPRAISAL,
+        MeetingKind.JOINT,
+        MeetingKind.OTHER,
+    ],
+    "party_group": [MeetingKind.PARTY_GROUP, MeetingKind.PARTY_CLASS, MeetingKind.OTHER],
+    "league_committee": [
+        MeetingKind.LEAGUE_GENERAL,
+        MeetingKind.LEAGUE_COMMITTEE,
+        MeetingKind.LEAGUE_CLASS,
+        MeetingKind.OTHER,
+    ],
+    "league_branch": [
+        MeetingKind.LEAGUE_GENERAL,
+        MeetingKind.LEAGUE_COMMITTEE,
+        MeetingKind.LEAGUE_CLASS,
+        MeetingKind.OTHER,
+    ],
+    "league_group": [MeetingKind.LEAGUE_GENERAL, MeetingKind.LEAGUE_CLASS, MeetingKind.OTHER],
+}
+
+# Kinds whose lecturer / lecture title fields apply.
+LECTURE_KINDS = frozenset({MeetingKind.PARTY_CLASS, MeetingKind.LEAGUE_CLASS})
+
+
+def kinds_for(org) -> list[str]:
+    """The meeting types `org` may hold."""
+    return KINDS_BY_ORG_KIND.get(org.kind, [MeetingKind.OTHER])
 
 
 class JointPhase(models.TextChoices):
@@ -117,6 +173,35 @@ class Meeting(DomainModel):
     def get_absolute_url(self):
         return reverse("meetings:detail", args=[self.pk])
 
+    def clean(self):
+        errors = {}
+        if self.organization_id and self.kind and self.kind not in kinds_for(self.organization):
+            errors["kind"] = ValidationError(
+                _("A %(org)s cannot hold a “%(kind)s”.")
+                % {"org": self.organization.get_kind_display(), "kind": self.get_kind_display()},
+                code="kind_for_org",
+            )
+        if self.kind == MeetingKind.JOINT and not self.phase:
+            errors["phase"] = ValidationError(
+                _("Say whether this joint meeting is the plan, progress or summary meeting."), code="phase_missing"
+            )
+        if self.kind != MeetingKind.JOINT and self.phase:
+            self.phase = ""
+        if self.kind not in LECTURE_KINDS:
+            self.lecturer, self.lecture_title, self.given_by_secretary = None, "", False
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            errors["ends_at"] = ValidationError(_("The meeting cannot end before it starts."), code="end_before_start")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_past(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def visitor_count(self) -> int:
+        return sum(1 for a in self.attendances.all() if a.is_visitor)
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
@@ -154,6 +239,9 @@ class VoteKind(models.TextChoices):
     CONVERSION = "conversion", _("Conversion to full member")
     RECOMMENDATION = "recommendation", _("League recommendation (推优)")
     OTHER = "other", _("Other motion")
+
+
+PERSON_VOTE_KINDS = frozenset({VoteKind.ADMISSION, VoteKind.CONVERSION, VoteKind.RECOMMENDATION})
 
 
 class Vote(models.Model):
@@ -196,6 +284,47 @@ class Vote(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} · {self.subject or self.motion}"
 
+    def clean(self):
+        errors: dict[str, list] = {}
+
+        def add(field, message, code):
+            errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+        entitled, present = self.entitled or 0, self.present or 0
+        ballots = (self.yes or 0) + (self.no or 0) + (self.abstain or 0)
+        if entitled == 0:
+            add("entitled", _("At least one person must be entitled to vote."), "no_voters")
+        if present > entitled:
+            add(
+                "present",
+                _("More people present (%(p)s) than entitled to vote (%(e)s).") % {"p": present, "e": entitled},
+                "present_gt_entitled",
+            )
+        if ballots > present:
+            add(
+                "yes",
+                _("Yes + no + abstain (%(b)s) is more than the number present (%(p)s).") % {"b": ballots, "p": present},
+                "ballots_gt_present",
+            )
+        meeting = self.meeting if self.meeting_id else None
+        if meeting is not None:
+            if self.kind in (VoteKind.ADMISSION, VoteKind.CONVERSION) and meeting.kind != MeetingKind.BRANCH_GENERAL:
+                add("kind", _("Admission and conversion are voted only at a branch general meeting."), "kind_meeting")
+            if self.kind == VoteKind.RECOMMENDATION and meeting.kind != MeetingKind.LEAGUE_GENERAL:
+                add(
+                    "kind",
+                    _("A League recommendation (推优) is voted only at a League members' meeting."),
+                    "kind_meeting",
+                )
+            if meeting.starts_at and meeting.starts_at > timezone.now():
+                add("kind", _("A vote can only be recorded once the meeting has taken place."), "future")
+        if self.kind in PERSON_VOTE_KINDS and not self.subject_id:
+            add("subject", _("Choose the person this vote is about."), "subject_missing")
+        if self.kind == VoteKind.OTHER and not self.motion:
+            add("motion", _("Write the motion voted on."), "motion_missing")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def quorum(self) -> bool:
         return self.present * 2 > self.entitled
@@ -203,3 +332,70 @@ class Vote(models.Model):
     @property
     def passed(self) -> bool:
         return self.quorum and self.yes * 2 > self.entitled
+
+
+def _attachment_path(instance, filename: str) -> str:
+    # A random name: the original one is kept in `original_name` and never used on disk.
+    ext = PurePosixPath(filename).suffix.lower()[:10]
+    return f"meetings/{instance.meeting_id}/{uuid.uuid4().hex}{ext}"
+
+
+class MeetingAttachment(DomainModel):
+    """A file kept with a meeting record (sign-in sheet, slides, photos). Stored under MEDIA_ROOT and
+    served only through `meetings:attachment`, which checks the viewer's access."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"), default=0)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("meetings:attachment", args=[self.pk])
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """The secret in a user's iCalendar feed URL. Regenerating it revokes the old URL; deleting it turns
+    the feed off."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=_new_token)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self):
+        return str(self.user)

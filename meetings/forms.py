@@ -1,0 +1,230 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import PATH_STEP
+from core.forms import VersionedModelForm
+from core.uploads import validate_document
+from members.models import Category, Person, PoliticalStatus
+
+from .models import (
+    LECTURE_KINDS,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    Vote,
+    VoteKind,
+    kinds_for,
+)
+from .selectors import LEAGUE_AND_ABOVE
+from .services import AttendanceEntry
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format=DATETIME_FORMAT, **kwargs)
+
+
+def people_for_roles(org):
+    """Who may chair, record or lecture: the organization's own people and the school's staff."""
+    school_path = org.path[:PATH_STEP]
+    return (
+        Person.objects.active()
+        .filter(
+            Q(organization__path__startswith=org.path)
+            | Q(organization__path__startswith=school_path, category__in=[Category.TEACHER, Category.STAFF])
+        )
+        .order_by("pinyin", "pk")
+    )
+
+
+class MeetingForm(VersionedModelForm):
+    """The meeting record. The organization is fixed by the view (chosen before the form opens)."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "phase",
+            "topic",
+            "starts_at",
+            "ends_at",
+            "place",
+            "chair",
+            "recorder",
+            "lecturer",
+            "lecture_title",
+            "given_by_secretary",
+            "agenda",
+            "minutes",
+            "decisions",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "ends_at": DateTimeInput(),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organization = organization
+        self.fields["kind"].choices = [(k, MeetingKind(k).label) for k in kinds_for(organization)]
+        people = people_for_roles(organization)
+        for name in ("chair", "recorder", "lecturer"):
+            self.fields[name].queryset = people
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        self.fields["phase"].help_text = _("Party–League joint meetings only.")
+        self.fields["lecturer"].help_text = _("Party and League classes only.")
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind and kind not in LECTURE_KINDS:
+            cleaned["lecturer"], cleaned["lecture_title"], cleaned["given_by_secretary"] = None, "", False
+        return cleaned
+
+
+class MeetingCreateForm(MeetingForm):
+    record_attendance = forms.BooleanField(
+        label=_("The meeting has taken place: record its attendance now"),
+        required=False,
+        initial=True,
+        help_text=_("Untick to plan a future meeting; record attendance after it."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts = cleaned.get("starts_at")
+        if cleaned.get("record_attendance") and starts and starts > timezone.now():
+            self.add_error(
+                "record_attendance",
+                ValidationError(
+                    _("This meeting is in the future: it cannot be recorded as held. Untick the box to plan it."),
+                    code="future",
+                ),
+            )
+        return cleaned
+
+
+class AttendanceForm(forms.Form):
+    """One row per expected attendee (status + reason) and the visitors. Rendered by hand in
+    `meetings/_attendance_rows.html` so a whole class fits on a screen."""
+
+    visitors = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+
+    def __init__(self, *args, people, existing=None, visitor_queryset=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = existing or {}
+        self.people = list(people)
+        self.rows = []
+        for person in self.people:
+            current = existing.get(person.pk)
+            status_name, reason_name = f"status_{person.pk}", f"reason_{person.pk}"
+            self.fields[status_name] = forms.ChoiceField(
+                choices=AttendanceStatus.choices,
+                initial=current.status if current else AttendanceStatus.PRESENT,
+                widget=forms.RadioSelect,
+            )
+            self.fields[reason_name] = forms.CharField(
+                max_length=200, required=False, initial=current.reason if current else ""
+            )
+            self.rows.append((person, self[status_name], self[reason_name]))
+        if visitor_queryset is not None:
+            self.fields["visitors"].queryset = visitor_queryset
+        self.initial_visitors = [a.person for a in existing.values() if a.is_visitor]
+
+    def selected_visitors(self):
+        if not self.is_bound:
+            return self.initial_visitors
+        ids = [v for v in self.data.getlist("visitors") if str(v).isdigit()]
+        return list(self.fields["visitors"].queryset.filter(pk__in=ids).select_related("organization"))
+
+    def clean(self):
+        cleaned = super().clean()
+        missing = [
+            p.name
+            for p in self.people
+            if cleaned.get(f"status_{p.pk}") == AttendanceStatus.LEAVE and not cleaned.get(f"reason_{p.pk}", "").strip()
+        ]
+        if missing:
+            raise ValidationError(
+                _("Give the reason for the leave of: %(names)s.") % {"names": "、".join(missing)},
+                code="reason_missing",
+            )
+        return cleaned
+
+    def entries(self) -> list[AttendanceEntry]:
+        cd = self.cleaned_data
+        member_ids = {p.pk for p in self.people}
+        rows = [AttendanceEntry(p.pk, cd[f"status_{p.pk}"], cd.get(f"reason_{p.pk}", "")) for p in self.people]
+        rows += [
+            AttendanceEntry(v.pk, AttendanceStatus.PRESENT, "", is_visitor=True)
+            for v in cd.get("visitors") or []
+            if v.pk not in member_ids
+        ]
+        return rows
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Counts as the form currently stands (before JS updates them live)."""
+        out = {"expected": len(self.people), "present": 0, "leave": 0, "absent": 0}
+        for _person, status, _reason in self.rows:
+            value = status.value() or AttendanceStatus.PRESENT
+            out[value] = out.get(value, 0) + 1
+        return out
+
+
+VOTE_KINDS_BY_MEETING = {
+    MeetingKind.BRANCH_GENERAL: [VoteKind.ADMISSION, VoteKind.CONVERSION, VoteKind.OTHER],
+    MeetingKind.LEAGUE_GENERAL: [VoteKind.RECOMMENDATION, VoteKind.OTHER],
+}
+
+
+def vote_subjects(meeting):
+    """Whom a vote at `meeting` can be about: at a branch general meeting, the school's development
+    targets and probationary members (students too: they belong to a class but are admitted by the
+    Party branch); at a League members' meeting, the League members of the organization's subtree."""
+    org = meeting.organization
+    people = Person.objects.active().order_by("pinyin", "pk")
+    if meeting.kind == MeetingKind.LEAGUE_GENERAL:
+        return people.filter(
+            organization__path__startswith=org.path,
+            category=Category.STUDENT,
+            political_status__in=LEAGUE_AND_ABOVE,
+        )
+    return people.filter(
+        organization__path__startswith=org.path[:PATH_STEP],
+        political_status__in=[PoliticalStatus.DEVELOPMENT_TARGET, PoliticalStatus.PROBATIONARY],
+    )
+
+
+class VoteForm(forms.ModelForm):
+    class Meta:
+        model = Vote
+        fields = ["kind", "subject", "motion", "entitled", "present", "yes", "no", "abstain"]
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.meeting = meeting
+        kinds = VOTE_KINDS_BY_MEETING.get(meeting.kind, [VoteKind.OTHER])
+        self.fields["kind"].choices = [(k, VoteKind(k).label) for k in kinds]
+        self.fields["subject"].queryset = vote_subjects(meeting)
+        self.fields["entitled"].help_text = _("Probationary members have no vote.")
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("File"),
+        validators=[validate_document],
+        help_text=_("PDF, Word, JPEG, PNG or WebP."),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)

@@ -1,0 +1,263 @@
+"""The frequency check of 三会一课 (DESIGN §3): for each organization and period, how many meetings of each
+type were required and how many were held.
+
+The rules, per kind of organization:
+
+Party branch (党支部)
+    branch general meeting (支部党员大会) ≥ 1 a quarter; branch committee (支委会) ≥ 1 a month;
+    Party class (党课) ≥ 1 a quarter, and ≥ 1 a calendar year given by the secretary; theme Party day
+    (主题党日) ≥ 1 a month; organizational life meeting (组织生活会) ≥ 1 a calendar year (usually Q4).
+Party general branch (党总支)
+    its committee (总支委员会) ≥ 1 a month (its branches carry the other rules).
+Party group (党小组)
+    Party group meeting (党小组会) ≥ 1 a month.
+The topmost Party organization of a school (the general branch, or a branch directly under the school)
+    the school's rule: Party–League joint meetings (党团联席会议) ≥ 2 a semester, among them a plan meeting and
+    a summary meeting.
+Class League branch (团支部) — our school rule, since the League's national rules are per quarter and a
+school year has holidays: League members' meeting (团员大会) ≥ 1 a semester; League branch committee
+    (团支委会) ≥ 2 a semester; League class (团课) ≥ 1 a semester.
+Youth League committee (校团委)
+    League committee meeting (团委会) ≥ 2 a semester; League class (团课) ≥ 1 a semester.
+
+A meeting counts as held when it has started (a planned meeting in the future does not count). A unit (a
+month, quarter, semester or year) is "missed" once it has ended short, "open" while it runs, and
+"future" before it starts. Semesters follow `branches.periods` (autumn Sep–Jan, spring Feb–Jul); August
+belongs to no semester.
+
+The whole check for any number of organizations and months is one aggregate query.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches import periods
+from branches.models import OrgKind
+from branches.periods import Period
+
+from .models import JointPhase, Meeting, MeetingKind
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    kind: str
+    unit: str  # "month", "quarter", "semester", "year"
+    minimum: int
+    label: object  # lazy translated short label, e.g. "Committee"
+    by_secretary: bool = False
+    phases: tuple[str, ...] = ()  # phases that must be among the meetings (joint meetings)
+
+    def describe(self):
+        return _("%(label)s: at least %(n)s per %(unit)s") % {
+            "label": self.label,
+            "n": self.minimum,
+            "unit": UNIT_LABELS[self.unit],
+        }
+
+
+UNIT_LABELS = {"month": _("month"), "quarter": _("quarter"), "semester": _("semester"), "year": _("year")}
+
+R_GENERAL = Rule("general", MeetingKind.BRANCH_GENERAL, "quarter", 1, _("General meeting"))
+R_COMMITTEE = Rule("committee", MeetingKind.BRANCH_COMMITTEE, "month", 1, _("Committee"))
+R_CLASS = Rule("class", MeetingKind.PARTY_CLASS, "quarter", 1, _("Party class"))
+R_SEC_CLASS = Rule("sec_class", MeetingKind.PARTY_CLASS, "year", 1, _("Secretary's Party class"), by_secretary=True)
+R_THEME = Rule("theme", MeetingKind.THEME_PARTY_DAY, "month", 1, _("Theme Party day"))
+R_ORG_LIFE = Rule("org_life", MeetingKind.ORG_LIFE, "year", 1, _("Organizational life"))
+R_GROUP = Rule("group", MeetingKind.PARTY_GROUP, "month", 1, _("Group meeting"))
+R_JOINT = Rule(
+    "joint",
+    MeetingKind.JOINT,
+    "semester",
+    2,
+    _("Party–League joint"),
+    phases=(JointPhase.PLAN, JointPhase.SUMMARY),
+)
+R_L_GENERAL = Rule("l_general", MeetingKind.LEAGUE_GENERAL, "semester", 1, _("League members' meeting"))
+R_L_COMMITTEE = Rule("l_committee", MeetingKind.LEAGUE_COMMITTEE, "semester", 2, _("League committee"))
+R_L_CLASS = Rule("l_class", MeetingKind.LEAGUE_CLASS, "semester", 1, _("League class"))
+
+RULES_BY_ORG_KIND = {
+    OrgKind.PARTY_BRANCH: (R_COMMITTEE, R_THEME, R_GENERAL, R_CLASS, R_SEC_CLASS, R_ORG_LIFE),
+    OrgKind.PARTY_GENERAL_BRANCH: (R_COMMITTEE,),
+    OrgKind.PARTY_GROUP: (R_GROUP,),
+    OrgKind.LEAGUE_BRANCH: (R_L_GENERAL, R_L_COMMITTEE, R_L_CLASS),
+    OrgKind.LEAGUE_COMMITTEE: (R_L_COMMITTEE, R_L_CLASS),
+}
+CHECKED_ORG_KINDS = tuple(RULES_BY_ORG_KIND)
+
+
+def is_top_party_org(org) -> bool:
+    """The organization that holds the school's Party–League joint meetings."""
+    if org.kind == OrgKind.PARTY_GENERAL_BRANCH:
+        return True
+    # A branch directly under the school (no general branch): depth 1.
+    return org.kind == OrgKind.PARTY_BRANCH and org.depth == 1
+
+
+def rules_for(org) -> tuple[Rule, ...]:
+    rules = RULES_BY_ORG_KIND.get(org.kind, ())
+    if is_top_party_org(org):
+        rules = (*rules, R_JOINT)
+    return rules
+
+
+def unit_containing(unit: str, day: date) -> Period | None:
+    if unit == "month":
+        return periods.month(day.year, day.month)
+    if unit == "quarter":
+        return periods.quarter_containing(day)
+    if unit == "year":
+        return periods.calendar_year(day.year)
+    if day.month == 8:  # the summer holiday belongs to no semester
+        return None
+    return periods.semester_containing(day)
+
+
+def units_in(unit: str, period: Period) -> list[Period]:
+    """The units of kind `unit` that overlap `period`, in order."""
+    out: list[Period] = []
+    for y, m in period.months():
+        u = unit_containing(unit, date(y, m, 1))
+        if u is not None and (not out or out[-1].key != u.key):
+            out.append(u)
+    return out
+
+
+@dataclass
+class Check:
+    """One rule in one unit for one organization."""
+
+    rule: Rule
+    unit: Period
+    held: int
+    state: str  # "met", "missed", "open", "future"
+    missing_phases: tuple[str, ...] = ()
+
+    @property
+    def met(self) -> bool:
+        return self.state == "met"
+
+    @property
+    def required(self) -> int:
+        return self.rule.minimum
+
+    def missing_phase_labels(self):
+        return [JointPhase(p).label for p in self.missing_phases]
+
+
+@dataclass
+class Cell:
+    """What falls due in one month for one organization: the monthly rules, and the rules whose
+    quarter/semester/year ends that month."""
+
+    year: int
+    month: int
+    checks: list[Check] = field(default_factory=list)
+    held: int = 0  # meetings held that month (all types)
+
+    @property
+    def state(self) -> str:
+        states = {c.state for c in self.checks}
+        if not states:
+            return "none"
+        for s in ("missed", "open", "future"):
+            if s in states:
+                return s
+        return "met"
+
+
+@dataclass
+class Row:
+    org: object
+    rules: tuple[Rule, ...]
+    cells: list[Cell]
+    checks: list[Check]
+
+    @property
+    def missed(self) -> list[Check]:
+        return [c for c in self.checks if c.state == "missed"]
+
+
+def _counts(orgs, start: date, end: date, now: datetime):
+    """{(org_id, year, month, kind, phase, by_secretary): n} for meetings held in [start, end]: one query."""
+    tz = timezone.get_current_timezone()
+    lo = timezone.make_aware(datetime.combine(start, time.min), tz)
+    hi = min(timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz), now)
+    rows = (
+        Meeting.objects.filter(organization__in=[o.pk for o in orgs], starts_at__gte=lo, starts_at__lt=hi)
+        .annotate(m=TruncMonth("starts_at", tzinfo=tz))
+        .values_list("organization_id", "m", "kind", "phase", "given_by_secretary")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict = defaultdict(int)
+    for org_id, m, kind, phase, by_sec, n in rows:
+        if isinstance(m, datetime):
+            m = timezone.localtime(m, tz) if timezone.is_aware(m) else m
+        counts[(org_id, m.year, m.month, kind, phase, by_sec)] += n
+    return counts
+
+
+def _evaluate(rule: Rule, unit: Period, by_month: dict, today: date) -> Check:
+    held = 0
+    phases: set[str] = set()
+    for ym in unit.months():
+        for kind, phase, by_sec, n in by_month.get(ym, ()):
+            if kind != rule.kind or (rule.by_secretary and not by_sec):
+                continue
+            held += n
+            if phase:
+                phases.add(phase)
+    missing = tuple(p for p in rule.phases if p not in phases)
+    if held >= rule.minimum and not missing:
+        state = "met"
+    elif today > unit.end:
+        state = "missed"
+    elif today >= unit.start:
+        state = "open"
+    else:
+        state = "future"
+    return Check(rule, unit, held, state, missing)
+
+
+def frequency_table(*, orgs, period: Period, today: date | None = None) -> list[Row]:
+    """Rows of organizations × months of `period`; each cell lists the checks falling due that month.
+
+    `orgs` is an iterable of organizations (already scoped to what the user may view); organizations with
+    no rules are left out. One query for all meetings, whatever the number of organizations or months."""
+    today = today or timezone.localdate()
+    orgs = [o for o in orgs if rules_for(o)]
+    if not orgs:
+        return []
+    # Query from the start of the longest unit touching the period to the end of the last one.
+    start = min(periods.calendar_year(period.start.year).start, periods.semester_containing(period.start).start)
+    end = max(periods.calendar_year(period.end.year).end, periods.semester_containing(period.end).end)
+    flat = _counts(orgs, start, end, timezone.now())
+    counts: dict = defaultdict(lambda: defaultdict(list))
+    monthly_totals: dict = defaultdict(int)
+    for (org_id, y, m, kind, phase, by_sec), n in flat.items():
+        counts[org_id][(y, m)].append((kind, phase, by_sec, n))
+        monthly_totals[(org_id, y, m)] += n
+
+    rows = []
+    for org in orgs:
+        rules = rules_for(org)
+        cells = {(y, m): Cell(y, m, held=monthly_totals[(org.pk, y, m)]) for y, m in period.months()}
+        checks = []
+        for rule in rules:
+            for unit in units_in(rule.unit, period):
+                check = _evaluate(rule, unit, counts[org.pk], today)
+                checks.append(check)
+                last = (unit.end.year, unit.end.month)
+                # A unit ending after the period shows in the period's last month.
+                cell = cells.get(last) or cells[period.months()[-1]]
+                cell.checks.append(check)
+        rows.append(Row(org, rules, list(cells.values()), checks))
+    return rows

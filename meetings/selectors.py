@@ -1,0 +1,311 @@
+"""Reads of the meetings app. Other apps (members, reports, the Due list) call these; each owns its
+select_related/prefetch/annotations so callers never query in a loop."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from branches import periods
+from branches.models import LEAGUE_KINDS, PATH_STEP, Officer, Organization, OrgKind
+from branches.periods import Period
+from branches.permissions import access, scope, viewable_organizations
+from core.due import DueItem
+from members.models import PARTY_MEMBER_STATUSES, Category, Person, PoliticalStatus
+
+from .frequency import CHECKED_ORG_KINDS, frequency_table
+from .models import (
+    LEAGUE_MEETING_KINDS,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingKind,
+    Vote,
+)
+
+# Political statuses of a League member or "above" (an applicant, activist … still in the League).
+LEAGUE_AND_ABOVE = frozenset(s for s in PoliticalStatus.values if s != PoliticalStatus.MASSES)
+
+COMMITTEE_KINDS = frozenset({MeetingKind.BRANCH_COMMITTEE, MeetingKind.LEAGUE_COMMITTEE})
+
+
+def _day_range(period: Period) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    lo = timezone.make_aware(datetime.combine(period.start, time.min), tz)
+    hi = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min), tz)
+    return lo, hi
+
+
+def in_period(qs: QuerySet, period: Period, field: str = "starts_at") -> QuerySet:
+    lo, hi = _day_range(period)
+    return qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
+
+
+# --- Attendance -------------------------------------------------------------------------------------
+
+
+def _current_officer_people(orgs) -> QuerySet:
+    ids = (
+        Officer.objects.current()
+        .filter(organization__in=orgs, person__isnull=False)
+        .values_list("person_id", flat=True)
+    )
+    return Person.objects.filter(pk__in=ids)
+
+
+def expected_attendees(org: Organization, kind: str) -> QuerySet:
+    """The people expected at a meeting of type `kind` of `org` (active people only, by pinyin):
+
+    - branch committee / League branch committee: the organization's current officers' people;
+    - Party–League joint meeting: the current officers of the Party organization and of the school's
+      Youth League committee (the people who sit at that table);
+    - any other Party meeting (general meeting, Party group, Party class, theme Party day, organizational
+      life, democratic appraisal): probationary and full Party members whose organization lies in the
+      org's subtree (probationary members attend but do not vote);
+    - any other League meeting (members' meeting, League class): students in the org's subtree who are
+      League members or above (applicants, activists … still hold League membership);
+    - "other" meetings follow the organization's side (Party members or League members); a school-level
+      "other" meeting has no preset list (add the participants as visitors).
+    """
+    people = Person.objects.active()
+    if kind in COMMITTEE_KINDS:
+        return _current_officer_people([org]).filter(is_active=True).order_by("pinyin", "pk")
+    if kind == MeetingKind.JOINT:
+        league_committees = Organization.objects.filter(
+            kind=OrgKind.LEAGUE_COMMITTEE, path__startswith=org.path[:PATH_STEP]
+        )
+        orgs = Organization.objects.filter(Q(pk=org.pk) | Q(pk__in=league_committees))
+        return _current_officer_people(orgs).filter(is_active=True).order_by("pinyin", "pk")
+    subtree = people.filter(organization__path__startswith=org.path)
+    if kind in LEAGUE_MEETING_KINDS or (kind == MeetingKind.OTHER and org.kind in LEAGUE_KINDS):
+        return subtree.filter(category=Category.STUDENT, political_status__in=LEAGUE_AND_ABOVE).order_by("pinyin", "pk")
+    if org.kind == OrgKind.SCHOOL:
+        return people.none()
+    return subtree.filter(political_status__in=PARTY_MEMBER_STATUSES).order_by("pinyin", "pk")
+
+
+def meeting_detail(pk: int) -> Meeting:
+    """One meeting with everything its detail and print pages show (fixed number of queries)."""
+    attendances = Attendance.objects.select_related("person").order_by("is_visitor", "person__pinyin")
+    return (
+        Meeting.objects.select_related("organization", "chair", "recorder", "lecturer")
+        .prefetch_related(
+            Prefetch("attendances", queryset=attendances),
+            Prefetch("votes", queryset=Vote.objects.select_related("subject").order_by("pk")),
+            "attachments",
+        )
+        .get(pk=pk)
+    )
+
+
+# --- Lists and calendar ----------------------------------------------------------------------------
+
+
+def meeting_list(
+    user, *, period: Period | None = None, kind: str = "", org: Organization | None = None, text: str = ""
+) -> QuerySet:
+    """The meetings `user` may view, filtered; organization subtree included when `org` is given."""
+    qs = scope(user, Meeting.objects.select_related("organization", "lecturer"))
+    if period is not None:
+        qs = in_period(qs, period)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if org is not None:
+        qs = qs.filter(organization__path__startswith=org.path)
+    text = (text or "").strip()
+    if text:
+        qs = qs.filter(
+            Q(topic__icontains=text)
+            | Q(place__icontains=text)
+            | Q(lecture_title__icontains=text)
+            | Q(lecturer__name__icontains=text)
+            | Q(organization__name__icontains=text)
+        )
+    return qs.order_by("-starts_at", "-pk")
+
+
+def meetings_for_calendar(user, *, start: date, end: date, org: Organization | None = None) -> dict:
+    """{date: [meetings]} for the days start..end (inclusive), one query."""
+    qs = meeting_list(user, period=periods.custom(start, end), org=org).order_by("starts_at", "pk")
+    by_day: dict[date, list[Meeting]] = {}
+    for m in qs:
+        by_day.setdefault(timezone.localtime(m.starts_at).date(), []).append(m)
+    return by_day
+
+
+def upcoming_for_feed(user, *, now: datetime | None = None) -> QuerySet:
+    """Meetings for `user`'s calendar feed: from 30 days ago on (so a phone keeps recent ones too)."""
+    now = now or timezone.now()
+    qs = scope(user, Meeting.objects.select_related("organization", "chair"))
+    return qs.filter(starts_at__gte=now - timedelta(days=30)).order_by("starts_at")[:500]
+
+
+# --- Votes ------------------------------------------------------------------------------------------
+
+
+def votes_for_person(person: Person, kind: str | None = None) -> QuerySet:
+    """The votes about `person` (newest first), with their meeting: the members pipeline offers these
+    when recording an admission, conversion or 推优 step, so the numbers are entered only once."""
+    qs = Vote.objects.filter(subject=person).select_related("meeting", "meeting__organization")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-meeting__starts_at", "-pk")
+
+
+# --- Reports ----------------------------------------------------------------------------------------
+
+
+def meetings_in(*, org: Organization, period: Period) -> QuerySet:
+    """Meetings held (started) in `period` by `org` and every organization in its subtree."""
+    qs = Meeting.objects.filter(organization__path__startswith=org.path, starts_at__lte=timezone.now())
+    return in_period(qs, period)
+
+
+def held_by_kind(*, org: Organization, period: Period) -> dict[str, int]:
+    """{MeetingKind value: number held} over `org`'s subtree in `period` (kinds with none are 0)."""
+    counts = dict.fromkeys(MeetingKind.values, 0)
+    for kind, n in meetings_in(org=org, period=period).values_list("kind").annotate(n=Count("id")).order_by():
+        counts[kind] = n
+    return counts
+
+
+def attendance_person_times(*, org: Organization, period: Period, kind: str | None = None) -> int:
+    """Person-times (人次) of attendance: everyone marked present, visitors included, at meetings held in
+    `org`'s subtree in `period` (optionally of one type)."""
+    qs = meetings_in(org=org, period=period)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return Attendance.objects.filter(meeting__in=qs, status=AttendanceStatus.PRESENT).count()
+
+
+def attendance_summary(*, org: Organization, period: Period) -> dict[str, int]:
+    """Sums of the meetings' expected / present / on leave / absent counts (members only, no visitors)."""
+    agg = meetings_in(org=org, period=period).aggregate(
+        expected=Sum("expected_count"),
+        present=Sum("present_count"),
+        leave=Sum("leave_count"),
+        absent=Sum("absent_count"),
+        meetings=Count("id"),
+    )
+    return {k: v or 0 for k, v in agg.items()}
+
+
+def party_classes(*, org: Organization, period: Period) -> QuerySet:
+    """Party classes held in `org`'s subtree in `period`, with lecturer and organization, oldest first.
+    `given_by_secretary` marks the secretary's own lectures."""
+    return (
+        meetings_in(org=org, period=period)
+        .filter(kind=MeetingKind.PARTY_CLASS)
+        .select_related("organization", "lecturer")
+        .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class SemesterJoint:
+    semester: Period
+    held: int
+    phases: frozenset
+    meetings: tuple
+
+    @property
+    def meets_rule(self) -> bool:
+        return self.held >= 2 and {"plan", "summary"} <= self.phases
+
+
+def joint_meetings_by_semester(*, org: Organization, period: Period) -> list[SemesterJoint]:
+    """Party–League joint meetings of `org`'s subtree per semester overlapping `period` (one query),
+    with whether each semester meets the school's rule (≥ 2, with a plan and a summary meeting)."""
+    sems = period.semesters()
+    if not sems:
+        return []
+    span = periods.custom(sems[0].start, sems[-1].end)
+    qs = meetings_in(org=org, period=span).filter(kind=MeetingKind.JOINT).order_by("starts_at")
+    buckets: dict[str, list[Meeting]] = {s.key: [] for s in sems}
+    for m in qs:
+        day = timezone.localtime(m.starts_at).date()
+        for s in sems:
+            if day in s:
+                buckets[s.key].append(m)
+    return [
+        SemesterJoint(s, len(buckets[s.key]), frozenset(m.phase for m in buckets[s.key]), tuple(buckets[s.key]))
+        for s in sems
+    ]
+
+
+# --- Frequency check and the Due list ---------------------------------------------------------------
+
+
+def checked_organizations(user) -> QuerySet:
+    """Active organizations `user` may view that have meeting rules, in tree order."""
+    return viewable_organizations(user).filter(is_active=True, kind__in=CHECKED_ORG_KINDS).order_by("path")
+
+
+def due_items(user, today: date) -> list[DueItem]:
+    """Meeting gaps for the Due list: for every organization the user may view, each rule whose current
+    unit is still short (warning when it ends within 14 days, else info) or whose previous unit ended
+    short (danger). Two queries whatever the number of organizations."""
+    if not access(user).has_any_access:
+        return []
+    orgs = list(checked_organizations(user))
+    if not orgs:
+        return []
+    # From the start of the previous year (covers the previous unit of every rule) to today.
+    window = periods.custom(date(today.year - 1, 1, 1), today)
+    rows = frequency_table(orgs=orgs, period=window, today=today)
+    items: list[DueItem] = []
+    create_url = reverse("meetings:create")
+    for row in rows:
+        latest: dict[str, list] = {}
+        for check in row.checks:
+            if check.state in ("met", "missed", "open"):
+                latest.setdefault(check.rule.code, []).append(check)
+        for checks in latest.values():
+            current = checks[-1]
+            previous = checks[-2] if len(checks) > 1 else None
+            if previous is not None and previous.state == "missed" and current.state != "met":
+                items.append(_due_item(row.org, previous, "danger", create_url))
+            if current.state == "open":
+                severity = "warning" if (current.unit.end - today).days < 14 else "info"
+                items.append(_due_item(row.org, current, severity, create_url))
+    return items
+
+
+def _due_item(org, check, severity: str, create_url: str) -> DueItem:
+    title = _("%(org)s: %(rule)s for %(unit)s (%(held)s of %(required)s held)") % {
+        "org": org.short_name or org.name,
+        "rule": check.rule.label,
+        "unit": check.unit.label,
+        "held": check.held,
+        "required": check.rule.minimum,
+    }
+    if check.missing_phases and check.held >= check.rule.minimum:
+        title = _("%(org)s: %(rule)s for %(unit)s lacks the %(phases)s") % {
+            "org": org.short_name or org.name,
+            "rule": check.rule.label,
+            "unit": check.unit.label,
+            "phases": "、".join(str(p) for p in check.missing_phase_labels()),
+        }
+    return DueItem(
+        category=_("Meeting due"),
+        title=title,
+        due_on=check.unit.end,
+        url=f"{create_url}?org={org.pk}&kind={check.rule.kind}",
+        organization=org.name,
+        severity=severity,
+    )
+
+
+def vote_defaults(meeting: Meeting) -> dict[str, int]:
+    """Initial numbers for a new vote, from the recorded attendance (uses the prefetched attendances of
+    `meeting_detail`). At a branch general meeting only full members vote (probationary members don't)."""
+    rows = [a for a in meeting.attendances.all() if not a.is_visitor]
+    if meeting.kind == MeetingKind.BRANCH_GENERAL:
+        rows = [a for a in rows if a.person.political_status == PoliticalStatus.FULL_MEMBER]
+    if not rows:
+        return {}
+    present = sum(1 for a in rows if a.status == AttendanceStatus.PRESENT)
+    return {"entitled": len(rows), "present": present, "yes": present, "no": 0, "abstain": 0}
