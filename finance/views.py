@@ -1,5 +1,391 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from branches.models import Organization
+from branches.periods import Period, calendar_year
+from branches.permissions import access, can_edit, editable_organizations, get_for_user_or_404, scope
+from core.exports import Sheet, xlsx_response
+from core.pagination import paginate
+from members.models import Person
+
+from . import selectors, services
+from .forms import DonationForm, DriveForm, DuesAccountForm, FundForm, GrantForm, PaymentForm, ReversalForm
+from .models import AidFund, Drive, DuesAccount, DuesKind, DuesPayment, FundEntry
+
+
+def _year(request, default: int) -> int:
+    try:
+        year = int(request.GET.get("year", default))
+    except (TypeError, ValueError):
+        return default
+    return year if 1990 <= year <= 2200 else default
+
+
+def _fund(request, pk, edit=False) -> AidFund:
+    return get_for_user_or_404(request.user, AidFund.objects.select_related("organization"), edit=edit, pk=pk)
+
+
+def _school_people(fund: AidFund):
+    school_path = fund.organization.path[:6]
+    return Person.objects.active().filter(organization__path__startswith=school_path).select_related("organization")
+
+
+def _form_errors(form, exc: ValidationError):
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+# --- overview ---------------------------------------------------------------------------------------
 
 
 def index(request):
-    return render(request, "finance/index.html", {})
+    if not access(request.user).has_any_access:
+        raise PermissionDenied
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    funds = list(selectors.funds_for(request.user))
+    for fund in funds:
+        fund.summary = selectors.fund_summary(fund)
+    behind = selectors.arrears(selectors.accounts_for(request.user), today, minimum=selectors.WARN_MONTHS)
+    context = {
+        "funds": funds,
+        "year": year,
+        "totals": selectors.dues_year_totals(request.user, year),
+        "warn": sum(1 for r in behind if r.severity == "warning"),
+        "alarm": sum(1 for r in behind if r.severity == "danger"),
+        "can_create_fund": editable_organizations(request.user).exists() and not funds,
+        "dues_orgs": scope(request.user, Organization.objects.filter(depth__lte=2), field="")[:20],
+    }
+    return render(request, "finance/index.html", context)
+
+
+# --- aid fund ---------------------------------------------------------------------------------------
+
+
+def fund_create(request):
+    orgs = editable_organizations(request.user)
+    form = FundForm(request.POST or None, organizations=orgs)
+    if not form.fields["organization"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        fund = form.save()
+        messages.success(request, _("Fund created."))
+        return redirect(fund)
+    return render(request, "finance/fund_form.html", {"form": form})
+
+
+def ledger(request, pk):
+    fund = _fund(request, pk)
+    period = Period.parse(request.GET["period"]) if request.GET.get("period") else None
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.ledger_entries(fund, period, search), per_page=50)
+    if not search:
+        selectors.with_running_balance(fund, list(page.object_list))
+    context = {
+        "fund": fund,
+        "page_obj": page,
+        "entries": page.object_list,
+        "period": period or calendar_year(timezone.localdate().year),
+        "period_on": period is not None,
+        "search": search,
+        "summary": selectors.fund_summary(fund),
+        "years": selectors.fund_years(fund),
+        "can_edit": can_edit(request.user, fund.organization),
+    }
+    return render(request, "finance/ledger.html", context)
+
+
+def ledger_export(request, pk):
+    fund = _fund(request, pk)
+    period = Period.parse(request.GET["period"]) if request.GET.get("period") else None
+    rows = selectors.with_running_balance(fund, list(selectors.ledger_entries(fund, period)))
+    entries = Sheet(
+        _("Ledger"),
+        [
+            _("Date"),
+            _("Kind"),
+            _("Donor / recipient"),
+            _("Drive"),
+            _("Receipt"),
+            _("Reason"),
+            _("Amount"),
+            _("Balance"),
+        ],
+        [
+            [
+                e.entry_date,
+                e.get_kind_display(),
+                e.party_name,
+                e.drive.title if e.drive else "",
+                e.receipt_number,
+                e.reason or e.note,
+                e.amount,
+                e.balance,
+            ]
+            for e in rows
+        ],
+    )
+    years = Sheet(
+        _("Totals per year"),
+        [_("Year"), _("Raised"), _("Granted"), _("Grants"), _("Recipients"), _("Balance at year end")],
+        [
+            [y["year"], y["raised"], y["granted"], y["grants"], y["recipients"], y["balance"]]
+            for y in selectors.fund_years(fund)
+        ],
+    )
+    return xlsx_response(f"{fund.name}.xlsx", [entries, years])
+
+
+def donation_create(request, pk):
+    fund = _fund(request, pk, edit=True)
+    form = DonationForm(request.POST or None, fund=fund, people=_school_people(fund))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_donation_record(fund=fund, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Donation recorded."))
+            return redirect(fund)
+    return render(request, "finance/entry_form.html", {"fund": fund, "form": form, "title": _("Record a donation")})
+
+
+def grant_create(request, pk):
+    fund = _fund(request, pk, edit=True)
+    form = GrantForm(request.POST or None, students=_school_people(fund).students())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_grant_record(fund=fund, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Grant recorded."))
+            return redirect(fund)
+    context = {"fund": fund, "form": form, "title": _("Record a grant"), "balance": services.fund_balance(fund=fund)}
+    return render(request, "finance/entry_form.html", context)
+
+
+def entry_reverse(request, pk):
+    qs = FundEntry.objects.select_related("fund__organization", "donor", "recipient", "drive")
+    entry = get_for_user_or_404(request.user, qs, edit=True, org_of=lambda e: e.fund.organization, pk=pk)
+    form = ReversalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fund_entry_reverse(entry=entry, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Reversal recorded."))
+            return redirect(entry.fund)
+    context = {"fund": entry.fund, "entry": entry, "form": form, "title": _("Reverse an entry")}
+    return render(request, "finance/entry_form.html", context)
+
+
+def drive_list(request, pk):
+    fund = _fund(request, pk)
+    drives = selectors.drives_with_totals(fund, request.GET.get("q", "").strip())
+    context = {
+        "fund": fund,
+        "page_obj": paginate(request, drives),
+        "can_edit": can_edit(request.user, fund.organization),
+    }
+    return render(request, "finance/drive_list.html", context)
+
+
+def drive_form(request, pk, drive_pk=None):
+    fund = _fund(request, pk, edit=True)
+    drive = Drive(fund=fund)
+    if drive_pk:
+        drive = get_for_user_or_404(request.user, fund.drives.all(), org_of=lambda d: fund.organization, pk=drive_pk)
+    form = DriveForm(request.POST or None, instance=drive)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Drive saved."))
+        return redirect("finance:drives", pk=fund.pk)
+    return render(request, "finance/drive_form.html", {"fund": fund, "form": form, "drive": drive})
+
+
+def notice(request, pk):
+    fund = _fund(request, pk)
+    year = _year(request, timezone.localdate().year)
+    context = {"fund": fund, "year": year, **selectors.notice_rows(fund, year)}
+    return render(request, "finance/notice.html", context)
+
+
+# --- dues -------------------------------------------------------------------------------------------
+
+
+def _org(request, pk, edit=False) -> Organization:
+    return get_for_user_or_404(request.user, Organization.objects.all(), edit=edit, org_of=lambda o: o, pk=pk)
+
+
+def dues_org(request, pk):
+    org = _org(request, pk)
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    kind = request.GET.get("kind", "")
+    search = request.GET.get("q", "").strip()
+    page = paginate(request, selectors.accounts_for(request.user, org, kind, search))
+    rows = selectors.year_grid(list(page.object_list), year, today)
+    for row in rows:
+        row["can_edit"] = can_edit(request.user, row["account"].organization)
+    context = {
+        "org": org,
+        "year": year,
+        "kind": kind,
+        "kinds": DuesKind.choices,
+        "search": search,
+        "page_obj": page,
+        "rows": rows,
+        "months": range(1, 13),
+        "can_edit": can_edit(request.user, org),
+        "missing": selectors.missing_accounts(org),
+    }
+    return render(request, "finance/dues_org.html", context)
+
+
+@require_POST
+def dues_setup(request, pk):
+    org = _org(request, pk, edit=True)
+    n = services.dues_accounts_ensure(organization=org)
+    messages.success(request, _("%(n)s dues accounts opened.") % {"n": n})
+    return redirect("finance:dues_org", pk=org.pk)
+
+
+def _account(request, pk) -> DuesAccount:
+    qs = DuesAccount.objects.select_related("person", "organization")
+    return get_for_user_or_404(request.user, qs, edit=True, pk=pk)
+
+
+def account_edit(request, pk):
+    account = _account(request, pk)
+    form = DuesAccountForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Dues account saved."))
+        return redirect("finance:dues_org", pk=account.organization_id)
+    return render(request, "finance/account_form.html", {"account": account, "form": form})
+
+
+def payment_create(request, pk):
+    account = _account(request, pk)
+    today = timezone.localdate()
+    paid = services.paid_months(account=account)
+    form = PaymentForm(request.POST or None, account=account, paid=paid, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = services.dues_payment_record(account=account, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            total = sum(r.amount for r in rows)
+            messages.success(request, _("Payment of %(total)s yuan recorded.") % {"total": total})
+            return redirect("finance:dues_org", pk=account.organization_id)
+    history = account.payments.select_related("reversal", "reverses").order_by("-month", "-pk")[:36]
+    context = {"account": account, "form": form, "due": account.monthly_due(), "history": history}
+    return render(request, "finance/payment_form.html", context)
+
+
+def payment_reverse(request, pk):
+    qs = DuesPayment.objects.select_related("account__person", "account__organization")
+    payment = get_for_user_or_404(request.user, qs, edit=True, org_of=lambda p: p.account.organization, pk=pk)
+    form = ReversalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dues_payment_reverse(payment=payment, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Reversal recorded."))
+            return redirect("finance:payment", pk=payment.account_id)
+    return render(request, "finance/payment_reverse.html", {"payment": payment, "form": form})
+
+
+def _arrears(request):
+    kind = request.GET.get("kind", "")
+    minimum = 1 if request.GET.get("all") else selectors.WARN_MONTHS
+    accounts = selectors.accounts_for(request.user, kind=kind, search=request.GET.get("q", "").strip())
+    return selectors.arrears(accounts, timezone.localdate(), minimum=minimum), kind
+
+
+def arrears(request):
+    if not access(request.user).has_any_access:
+        raise PermissionDenied
+    rows, kind = _arrears(request)
+    context = {
+        "page_obj": paginate(request, rows),
+        "kind": kind,
+        "kinds": DuesKind.choices,
+        "search": request.GET.get("q", ""),
+    }
+    return render(request, "finance/arrears.html", context)
+
+
+def arrears_export(request):
+    if not access(request.user).has_any_access:
+        raise PermissionDenied
+    rows, _kind = _arrears(request)
+    sheet = Sheet(
+        _("Arrears"),
+        [_("Member"), _("Organization"), _("Dues"), _("Months unpaid"), _("Last month paid"), _("Amount owed")],
+        [
+            [
+                r.account.person.name,
+                r.account.organization.name,
+                r.account.get_kind_display(),
+                r.unpaid,
+                r.last_paid.strftime("%Y-%m") if r.last_paid else "",
+                r.amount if r.amount is not None else "",
+            ]
+            for r in rows
+        ],
+    )
+    return xlsx_response(_("dues-arrears") + ".xlsx", [sheet])
+
+
+def dues_export(request):
+    if not access(request.user).has_any_access:
+        raise PermissionDenied
+    year = _year(request, timezone.localdate().year)
+    payments = selectors.payments_for_export(request.user, year)
+    sheet = Sheet(
+        _("Dues %(year)s") % {"year": year},
+        [
+            _("Paid on"),
+            _("Member"),
+            _("Organization"),
+            _("Dues"),
+            _("Month"),
+            _("Amount"),
+            _("Paid by"),
+            _("Receipt"),
+            _("Note"),
+        ],
+        [
+            [
+                p.paid_on,
+                p.account.person.name,
+                p.organization.name,
+                p.account.get_kind_display(),
+                p.month.strftime("%Y-%m"),
+                p.amount,
+                p.payer_name,
+                p.batch,
+                p.note,
+            ]
+            for p in payments
+        ],
+    )
+    totals = Sheet(
+        _("Totals"),
+        [_("Organization"), _("Dues"), _("Members"), _("Collected")],
+        [
+            [t["organization__name"], t["kind_label"], t["members"], t["total"]]
+            for t in selectors.dues_year_totals(request.user, year)
+        ],
+    )
+    return xlsx_response(_("dues-%(year)s") % {"year": year} + ".xlsx", [sheet, totals])

@@ -1,0 +1,378 @@
+"""Reads of the fund and dues books. Each selector owns its joins and runs a fixed number of queries.
+
+Figures for the reports (`reports` calls these for a period and an organization subtree):
+- `fund_figures(organization=..., period=...)` → `FundFigures`: raised, granted, grants, recipients in
+  the period; balance at the period's end; raised, granted and recipients since each fund began.
+- `dues_collected(organization=..., period=..., kind=None)` → Decimal: dues received (by payment date)
+  in the period by the organizations of the subtree, net of reversals.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Q, Sum
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from branches.models import Organization
+from branches.periods import Period
+from branches.permissions import access, scope
+from core.due import DueItem
+from members.models import PARTY_MEMBER_STATUSES, PoliticalStatus
+
+from .dues import add_months, month_count, month_start
+from .models import AidFund, DuesAccount, DuesKind, DuesPayment, EntryKind, FundEntry
+
+ZERO = Decimal("0.00")
+WARN_MONTHS = 3
+ALARM_MONTHS = 6
+
+# A donation and the reversal of a donation; a grant and the reversal of a grant.
+RAISED_Q = Q(kind=EntryKind.DONATION) | Q(kind=EntryKind.REVERSAL, reverses__kind=EntryKind.DONATION)
+GRANTED_Q = Q(kind=EntryKind.GRANT) | Q(kind=EntryKind.REVERSAL, reverses__kind=EntryKind.GRANT)
+# Grants that stand (not reversed).
+LIVE_GRANT_Q = Q(kind=EntryKind.GRANT, reversal__isnull=True)
+
+
+# --- aid fund ---------------------------------------------------------------------------------------
+
+
+def funds_for(user):
+    return scope(user, AidFund.objects.select_related("organization"))
+
+
+def _totals(qs) -> dict:
+    agg = qs.aggregate(
+        raised=Sum("amount", filter=RAISED_Q),
+        granted=Sum("amount", filter=GRANTED_Q),
+        balance=Sum("amount"),
+        grants=Count("pk", filter=LIVE_GRANT_Q),
+        recipients=Count("recipient", filter=LIVE_GRANT_Q, distinct=True),
+    )
+    return {
+        "raised": agg["raised"] or ZERO,
+        "granted": -(agg["granted"] or ZERO),
+        "balance": agg["balance"] or ZERO,
+        "grants": agg["grants"],
+        "recipients": agg["recipients"],
+    }
+
+
+def fund_summary(fund: AidFund) -> dict:
+    """Since the fund began: raised, granted, balance, grants, distinct recipients (one query)."""
+    return _totals(FundEntry.objects.filter(fund=fund))
+
+
+def fund_years(fund: AidFund) -> list[dict]:
+    """Totals per calendar year, newest first (one query)."""
+    rows = (
+        FundEntry.objects.filter(fund=fund)
+        .annotate(year=ExtractYear("entry_date"))
+        .values("year")
+        .annotate(
+            raised=Sum("amount", filter=RAISED_Q),
+            granted=Sum("amount", filter=GRANTED_Q),
+            net=Sum("amount"),
+            grants=Count("pk", filter=LIVE_GRANT_Q),
+            recipients=Count("recipient", filter=LIVE_GRANT_Q, distinct=True),
+        )
+        .order_by("year")
+    )
+    out, balance = [], ZERO
+    for r in rows:
+        balance += r["net"]
+        out.append(
+            {
+                "year": r["year"],
+                "raised": r["raised"] or ZERO,
+                "granted": -(r["granted"] or ZERO),
+                "grants": r["grants"],
+                "recipients": r["recipients"],
+                "balance": balance,
+            }
+        )
+    return out[::-1]
+
+
+def ledger_entries(fund: AidFund, period: Period | None = None, search: str = ""):
+    """The fund's entries in date order with what the ledger shows of them."""
+    qs = FundEntry.objects.filter(fund=fund).select_related(
+        "donor", "recipient", "recipient__organization", "drive", "reverses", "reversal"
+    )
+    if period is not None:
+        qs = qs.filter(entry_date__gte=period.start, entry_date__lte=period.end)
+    if search:
+        qs = qs.filter(
+            Q(donor__name__icontains=search)
+            | Q(donor_name__icontains=search)
+            | Q(recipient__name__icontains=search)
+            | Q(receipt_number__icontains=search)
+            | Q(reason__icontains=search)
+        )
+    return qs.order_by("entry_date", "pk")
+
+
+def with_running_balance(fund: AidFund, rows: list[FundEntry]) -> list[FundEntry]:
+    """Set `.balance` on consecutive ledger rows: one aggregate for the balance before the first row,
+    then one pass. Rows must be a contiguous slice of the ledger (no search filter)."""
+    if not rows:
+        return rows
+    first = rows[0]
+    before = (
+        FundEntry.objects.filter(fund=fund)
+        .filter(Q(entry_date__lt=first.entry_date) | Q(entry_date=first.entry_date, pk__lt=first.pk))
+        .aggregate(total=Sum("amount"))["total"]
+        or ZERO
+    )
+    running = before
+    for row in rows:
+        running += row.amount
+        row.balance = running
+    return rows
+
+
+def notice_rows(fund: AidFund, year: int) -> dict:
+    """The public notice (公示) for a calendar year: donations and grants that stand (reversed ones and
+    the reversals themselves are left out), and the totals."""
+    qs = (
+        FundEntry.objects.filter(fund=fund, entry_date__year=year, reversal__isnull=True)
+        .exclude(kind=EntryKind.REVERSAL)
+        .select_related("donor", "recipient", "recipient__organization", "drive")
+        .order_by("entry_date", "pk")
+    )
+    donations, grants = [], []
+    for e in qs:
+        (donations if e.kind == EntryKind.DONATION else grants).append(e)
+    raised = sum((e.amount for e in donations), ZERO)
+    granted = -sum((e.amount for e in grants), ZERO)
+    return {
+        "donations": donations,
+        "grants": grants,
+        "raised": raised,
+        "granted": granted,
+        "recipients": len({e.recipient_id for e in grants}),
+        "balance_end": FundEntry.objects.filter(fund=fund, entry_date__year__lte=year).aggregate(t=Sum("amount"))["t"]
+        or ZERO,
+    }
+
+
+def mask_name(name: str) -> str:
+    """A recipient's name for a public notice: 张伟 → 张*, 张小伟 → 张*伟, 欧阳小明 → 欧**明."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+@dataclass
+class FundFigures:
+    raised: Decimal = ZERO
+    granted: Decimal = ZERO
+    grants: int = 0
+    recipients: int = 0
+    balance_end: Decimal = ZERO
+    raised_total: Decimal = ZERO
+    granted_total: Decimal = ZERO
+    recipients_total: int = 0
+    funds: list = field(default_factory=list)
+
+
+def fund_figures(*, organization: Organization, period: Period) -> FundFigures:
+    """The aid fund figures of the annual summary for the funds held in `organization`'s subtree:
+    raised, granted (net of reversals), grants and distinct recipients in the period; the balance at
+    the period's end; raised, granted and distinct recipients from each fund's start to the period's
+    end. Three queries."""
+    funds = list(AidFund.objects.filter(organization__path__startswith=organization.path))
+    base = FundEntry.objects.filter(fund__in=funds)
+    in_period = _totals(base.filter(entry_date__gte=period.start, entry_date__lte=period.end))
+    to_end = _totals(base.filter(entry_date__lte=period.end))
+    return FundFigures(
+        raised=in_period["raised"],
+        granted=in_period["granted"],
+        grants=in_period["grants"],
+        recipients=in_period["recipients"],
+        balance_end=to_end["balance"],
+        raised_total=to_end["raised"],
+        granted_total=to_end["granted"],
+        recipients_total=to_end["recipients"],
+        funds=funds,
+    )
+
+
+# --- dues -------------------------------------------------------------------------------------------
+
+
+def payer_q(prefix: str = "person__") -> Q:
+    """Accounts whose member owes that kind of dues now (active, with the matching status)."""
+    return Q(**{f"{prefix}is_active": True}) & (
+        Q(kind=DuesKind.PARTY, **{f"{prefix}political_status__in": list(PARTY_MEMBER_STATUSES)})
+        | Q(kind=DuesKind.LEAGUE, **{f"{prefix}political_status": PoliticalStatus.LEAGUE_MEMBER})
+    )
+
+
+def accounts_for(user, organization: Organization | None = None, kind: str = "", search: str = ""):
+    qs = scope(user, DuesAccount.objects.select_related("person", "organization")).filter(payer_q())
+    if organization is not None:
+        qs = qs.filter(organization__path__startswith=organization.path)
+    if kind in DuesKind.values:
+        qs = qs.filter(kind=kind)
+    if search:
+        qs = qs.filter(Q(person__name__icontains=search) | Q(person__pinyin__startswith=search.lower()))
+    return qs.order_by("organization__path", "person__pinyin", "kind")
+
+
+def year_grid(accounts: list[DuesAccount], year: int, today: date) -> list[dict]:
+    """For a page of accounts: the twelve months of `year`, each paid (the payment), owed and unpaid,
+    or not owed. One query for the payments."""
+    months = [date(year, m, 1) for m in range(1, 13)]
+    payments = DuesPayment.objects.filter(
+        account__in=accounts, month__year=year, reverses__isnull=True, reversal__isnull=True
+    )
+    paid = defaultdict(dict)
+    for p in payments:
+        paid[p.account_id][p.month] = p
+    rows = []
+    for a in accounts:
+        cells = []
+        for m in months:
+            owed = m >= a.starts_on and (a.ends_on is None or m <= a.ends_on)
+            payment = paid[a.pk].get(m)
+            state = "paid" if payment else ("owed" if owed and m <= month_start(today) else "none")
+            if owed and not payment and m < month_start(today):
+                state = "unpaid"
+            cells.append({"month": m, "state": state, "payment": payment})
+        rows.append({"account": a, "cells": cells, "due": a.monthly_due(), "paid_total": sum_paid(paid[a.pk])})
+    return rows
+
+
+def sum_paid(by_month: dict) -> Decimal:
+    return sum((p.amount for p in by_month.values()), ZERO)
+
+
+@dataclass
+class Arrears:
+    account: DuesAccount
+    unpaid: int
+    owed_months: int
+    last_paid: date | None
+    first_unpaid_estimate: date | None
+
+    @property
+    def severity(self) -> str:
+        if self.unpaid >= ALARM_MONTHS:
+            return "danger"
+        if self.unpaid >= WARN_MONTHS:
+            return "warning"
+        return "info"
+
+    @property
+    def amount(self) -> Decimal | None:
+        due = self.account.monthly_due()
+        return None if due is None else due * self.unpaid
+
+
+def arrears(accounts_qs, today: date, minimum: int = 1) -> list[Arrears]:
+    """Accounts with at least `minimum` owed months before the current one left unpaid, worst first.
+    One query: the paid months inside each account's owed window are counted in SQL."""
+    last_month = add_months(month_start(today), -1)
+    live = Q(payments__reverses__isnull=True, payments__reversal__isnull=True)
+    in_window = Q(payments__month__gte=F("starts_on"), payments__month__lte=last_month)
+    qs = accounts_qs.filter(starts_on__lte=last_month).annotate(
+        paid_count=Count("payments", filter=live & in_window),
+        last_paid=Max("payments__month", filter=live),
+    )
+    out = []
+    for a in qs:
+        end = min(last_month, month_start(a.ends_on)) if a.ends_on else last_month
+        owed = month_count(a.starts_on, end)
+        unpaid = owed - a.paid_count
+        if unpaid >= minimum:
+            first = add_months(a.last_paid, 1) if a.last_paid and a.last_paid >= a.starts_on else a.starts_on
+            out.append(Arrears(a, unpaid, owed, a.last_paid, first))
+    out.sort(key=lambda r: (-r.unpaid, r.account.organization.path, r.account.person.pinyin))
+    return out
+
+
+def due_items(user, today: date) -> list[DueItem]:
+    """The Due list: members 3+ months behind with dues (warning), 6+ months (danger), in the
+    organizations the user may view. Three queries (two for access, one here)."""
+    if not access(user).has_any_access:
+        return []
+    url = reverse("finance:arrears")
+    items = []
+    for r in arrears(accounts_for(user), today, minimum=WARN_MONTHS):
+        items.append(
+            DueItem(
+                category=_("Dues arrears"),
+                title=_("%(name)s: %(kind)s unpaid for %(n)s months")
+                % {"name": r.account.person.name, "kind": r.account.get_kind_display(), "n": r.unpaid},
+                due_on=r.first_unpaid_estimate,
+                url=url,
+                organization=r.account.organization.name,
+                severity=r.severity,
+            )
+        )
+    return items
+
+
+def dues_collected(*, organization: Organization, period: Period, kind: str | None = None) -> Decimal:
+    """Dues received (by payment date) in the period by the organizations of the subtree, net of
+    reversals. One query."""
+    qs = DuesPayment.objects.filter(
+        organization__path__startswith=organization.path, paid_on__gte=period.start, paid_on__lte=period.end
+    )
+    if kind:
+        qs = qs.filter(account__kind=kind)
+    return qs.aggregate(t=Sum("amount"))["t"] or ZERO
+
+
+def dues_year_totals(user, year: int) -> list[dict]:
+    """Dues collected in `year` per collecting organization and kind, for the organizations the user
+    may view (one query)."""
+    rows = (
+        scope(user, DuesPayment.objects.filter(paid_on__year=year))
+        .values("organization_id", "organization__name", "organization__path", "account__kind")
+        .annotate(total=Sum("amount"), members=Count("account", distinct=True))
+        .order_by("organization__path", "account__kind")
+    )
+    labels = dict(DuesKind.choices)
+    return [{**r, "kind_label": str(labels.get(r["account__kind"], ""))} for r in rows]
+
+
+def drives_with_totals(fund: AidFund, search: str = ""):
+    """The fund's drives, newest first, with the money each raised (net of reversals) and donations."""
+    qs = fund.drives.annotate(
+        raised=Sum("entries__amount", filter=Q(entries__kind__in=[EntryKind.DONATION, EntryKind.REVERSAL])),
+        donations=Count("entries", filter=Q(entries__kind=EntryKind.DONATION, entries__reversal__isnull=True)),
+    )
+    if search:
+        qs = qs.filter(title__icontains=search)
+    return qs.order_by("-starts_on", "pk")
+
+
+def missing_accounts(organization: Organization) -> int:
+    """How many current payers in the subtree have no dues account yet (one query)."""
+    from .services import payers
+
+    n = 0
+    for kind in DuesKind.values:
+        n += (
+            payers(kind)
+            .filter(organization__path__startswith=organization.path)
+            .exclude(dues_accounts__kind=kind)
+            .count()
+        )
+    return n
+
+
+def payments_for_export(user, year: int):
+    return (
+        scope(user, DuesPayment.objects.filter(paid_on__year=year))
+        .select_related("account__person", "organization")
+        .order_by("paid_on", "organization__path", "pk")
+    )

@@ -1,0 +1,319 @@
+"""The finance pages: who may see and change what, the happy paths, and query budgets."""
+
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+
+from finance import services
+from finance.models import DuesAccount, DuesPayment, EntryKind, FundEntry
+from members.models import PoliticalStatus
+from tests.factories import PersonFactory
+from tests.finance.factories import DriveFactory, DuesAccountFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture
+def entry(donate):
+    return donate("1000.00")
+
+
+@pytest.fixture
+def dues_account(orgs):
+    person = PersonFactory(name="王建国", organization=orgs.group1, political_status=PoliticalStatus.FULL_MEMBER)
+    return DuesAccountFactory(person=person, base_pay=D("6543.21"), starts_on=date(2024, 1, 1))
+
+
+@pytest.fixture
+def payment(dues_account, admin_user):
+    return services.dues_payment_record(
+        account=dues_account, months=[date(2024, 1, 1)], paid_on=date(2024, 1, 5), by=admin_user
+    )[0]
+
+
+FUND_VIEW = ["ledger", "ledger_export", "notice", "drives"]
+FUND_EDIT = ["donation_create", "grant_create", "drive_create"]
+
+
+def _fund_urls(fund, names):
+    return [reverse(f"finance:{n}", args=[fund.pk]) for n in names]
+
+
+# --- access -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["outsider", "class_secretary", "branch_secretary", "norole_user"])
+def test_fund_pages_are_hidden_from_those_who_cannot_view_the_league_committee(request, who, client_for, fund, entry):
+    client = client_for(request.getfixturevalue(who))
+    drive = DriveFactory(fund=fund)
+    urls = _fund_urls(fund, FUND_VIEW + FUND_EDIT) + [
+        reverse("finance:entry_reverse", args=[entry.pk]),
+        reverse("finance:drive_edit", args=[fund.pk, drive.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("finance:donation_create", args=[fund.pk]), {}).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["viewer", "party_secretary"])
+def test_viewers_see_the_fund_but_record_nothing(request, who, client_for, fund, entry):
+    client = client_for(request.getfixturevalue(who))
+    for url in _fund_urls(fund, FUND_VIEW):
+        assert client.get(url).status_code == 200, url
+    for url in _fund_urls(fund, FUND_EDIT) + [reverse("finance:entry_reverse", args=[entry.pk])]:
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"on": "2024-05-01", "amount": "1", "donor_name": "x"}).status_code == 403, url
+    page = client.get(reverse("finance:ledger", args=[fund.pk])).content.decode()
+    assert reverse("finance:donation_create", args=[fund.pk]) not in page
+    assert FundEntry.objects.count() == 1
+
+
+def test_no_edit_or_delete_urls_exist_for_entries(entry):
+    from finance import urls
+
+    names = {p.name for p in urls.urlpatterns}
+    assert not any(("delete" in n or "edit" in n) and ("entry" in n or "payment" in n) for n in names)
+
+
+@pytest.mark.parametrize("who", ["outsider", "class_secretary", "norole_user"])
+def test_dues_pages_of_the_first_branch_are_hidden_from_others(request, who, client_for, orgs, dues_account, payment):
+    client = client_for(request.getfixturevalue(who))
+    urls = [
+        reverse("finance:dues_org", args=[orgs.group1.pk]),
+        reverse("finance:payment", args=[dues_account.pk]),
+        reverse("finance:account_edit", args=[dues_account.pk]),
+        reverse("finance:payment_reverse", args=[payment.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    assert client.post(reverse("finance:dues_setup", args=[orgs.group1.pk])).status_code == 404
+
+
+def test_dues_viewer_sees_the_grid_without_base_pay_and_changes_nothing(
+    client_for, viewer, orgs, dues_account, payment
+):
+    client = client_for(viewer)
+    page = client.get(reverse("finance:dues_org", args=[orgs.group1.pk]))
+    assert page.status_code == 200
+    assert "王建国" in page.content.decode()
+    assert "6,543.21" not in page.content.decode()
+    for url in [
+        reverse("finance:payment", args=[dues_account.pk]),
+        reverse("finance:account_edit", args=[dues_account.pk]),
+        reverse("finance:payment_reverse", args=[payment.pk]),
+    ]:
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("finance:dues_setup", args=[orgs.group1.pk])).status_code == 403
+
+
+def test_branch_secretary_sees_base_pay_of_own_members(client_for, branch_secretary, orgs, dues_account):
+    page = client_for(branch_secretary).get(reverse("finance:dues_org", args=[orgs.group1.pk]))
+    assert "6,543.21" in page.content.decode()
+
+
+@pytest.mark.parametrize("name", ["index", "arrears", "arrears_export", "dues_export"])
+def test_overview_pages_need_some_role(client_for, norole_user, name):
+    assert client_for(norole_user).get(reverse(f"finance:{name}")).status_code == 403
+
+
+def test_outsider_overview_and_arrears_do_not_show_the_first_branch(client_for, outsider, fund, entry, dues_account):
+    client = client_for(outsider)
+    index = client.get(reverse("finance:index")).content.decode()
+    assert fund.name not in index
+    arrears = client.get(reverse("finance:arrears")).content.decode()
+    assert "王建国" not in arrears
+
+
+# --- happy paths ------------------------------------------------------------------------------------
+
+
+def test_league_secretary_records_a_donation(client_for, league_secretary, fund, student):
+    today = timezone.localdate().isoformat()
+    response = client_for(league_secretary).post(
+        reverse("finance:donation_create", args=[fund.pk]),
+        {"on": today, "amount": "1234.56", "donor_name": "城南校友会", "receipt_number": "No.0012"},
+    )
+    assert response.status_code == 302
+    entry = FundEntry.objects.get()
+    assert entry.amount == D("1234.56") and entry.recorded_by == league_secretary
+    assert entry.history.first().history_user == league_secretary
+
+
+def test_grant_over_the_balance_is_refused_on_the_form(client_for, league_secretary, fund, student, donate):
+    donate("100.00")
+    response = client_for(league_secretary).post(
+        reverse("finance:grant_create", args=[fund.pk]),
+        {
+            "on": timezone.localdate().isoformat(),
+            "recipient": student.pk,
+            "amount": "100.01",
+            "reason": "家庭困难",
+            "approved_by": "校团委会议",
+        },
+    )
+    assert response.status_code == 200
+    assert "more than the fund holds" in response.content.decode()
+    assert not FundEntry.objects.filter(kind=EntryKind.GRANT).exists()
+
+
+def test_grant_refusal_is_in_chinese_for_chinese_users(client_for, league_secretary, fund, student, donate):
+    donate("100.00")
+    client = client_for(league_secretary)
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(
+        reverse("finance:grant_create", args=[fund.pk]),
+        {
+            "on": timezone.localdate().isoformat(),
+            "recipient": student.pk,
+            "amount": "500",
+            "reason": "r",
+            "approved_by": "a",
+        },
+    )
+    assert "余额不足" in response.content.decode()
+
+
+def test_reversal_through_the_page(client_for, league_secretary, fund, entry):
+    client = client_for(league_secretary)
+    response = client.post(
+        reverse("finance:entry_reverse", args=[entry.pk]),
+        {"on": timezone.localdate().isoformat(), "reason": "录入错误"},
+    )
+    assert response.status_code == 302
+    assert FundEntry.objects.get(kind=EntryKind.REVERSAL).reverses == entry
+    page = client.get(reverse("finance:ledger", args=[fund.pk])).content.decode()
+    assert reverse("finance:entry_reverse", args=[entry.pk]) not in page  # nothing left to reverse
+
+
+def test_ledger_shows_running_balance_and_yearly_totals(client_for, league_secretary, fund, donate, grant):
+    donate("100.10", on=date(2024, 1, 1))
+    donate("0.20", on=date(2024, 1, 2))
+    grant("50.00", on=date(2024, 1, 3))
+    page = client_for(league_secretary).get(reverse("finance:ledger", args=[fund.pk])).content.decode()
+    assert "100.30" in page and "50.30" in page
+
+
+def test_public_notice_masks_recipients(client_for, viewer, fund, donate, grant, orgs):
+    donate("500.00", on=date(2024, 1, 1), donor_name="陈明静")
+    grant("100.00", on=date(2024, 2, 1))  # 张小伟
+    grant("100.00", on=date(2024, 2, 2), recipient=StudentFactory(name="李娜", organization=orgs.class2))
+    page = client_for(viewer).get(reverse("finance:notice", args=[fund.pk]) + "?year=2024").content.decode()
+    assert "张*伟" in page and "李*" in page
+    assert "张小伟" not in page and "李娜" not in page
+    assert "陈明静" in page  # donors are thanked by name
+    assert "notice.css" in page
+
+
+def test_ledger_export_is_exact(client_for, viewer, fund, donate):
+    donate("0.10", on=date(2024, 1, 1))
+    donate("0.20", on=date(2024, 1, 2))
+    response = client_for(viewer).get(reverse("finance:ledger_export", args=[fund.pk]))
+    wb = load_workbook(BytesIO(response.content))
+    ws = wb.worksheets[0]
+    assert str(ws.cell(row=3, column=8).value) in ("0.3", "0.30")
+
+
+def test_branch_secretary_records_payment_for_several_months(client_for, branch_secretary, dues_account):
+    response = client_for(branch_secretary).post(
+        reverse("finance:payment", args=[dues_account.pk]),
+        {"months": ["2024-01-01", "2024-02-01"], "paid_on": "2024-02-05", "payer_name": "配偶代交"},
+    )
+    assert response.status_code == 302
+    assert list(DuesPayment.objects.values_list("amount", flat=True)) == [D("98.15"), D("98.15")]
+
+
+def test_account_edit_keeps_base_pay(client_for, branch_secretary, dues_account):
+    response = client_for(branch_secretary).post(
+        reverse("finance:account_edit", args=[dues_account.pk]),
+        {"basis": "salaried", "base_pay": "3000.00", "starts_on": "2024-01-15", "record_version": dues_account.version},
+    )
+    assert response.status_code == 302
+    dues_account.refresh_from_db()
+    assert dues_account.base_pay == D("3000.00") and dues_account.starts_on == date(2024, 1, 1)
+    assert dues_account.monthly_due() == D("15.00")
+
+
+def test_dues_setup_opens_accounts(client_for, branch_secretary, orgs):
+    PersonFactory(organization=orgs.group1, political_status=PoliticalStatus.FULL_MEMBER)
+    response = client_for(branch_secretary).post(reverse("finance:dues_setup", args=[orgs.group1.pk]))
+    assert response.status_code == 302
+    assert DuesAccount.objects.count() == 1
+
+
+def test_arrears_page_highlights_and_alarms(client_for, party_secretary, orgs):
+    today = timezone.localdate()
+    DuesAccountFactory(
+        person=PersonFactory(name="欠六月", organization=orgs.group1, political_status=PoliticalStatus.FULL_MEMBER),
+        starts_on=date(today.year - 2, 1, 1),
+    )
+    with translation.override("en"):
+        page = client_for(party_secretary).get(reverse("finance:arrears")).content.decode()
+    assert "欠六月" in page and "table-danger" in page
+
+
+def test_dues_export(client_for, party_secretary, payment):
+    response = client_for(party_secretary).get(reverse("finance:dues_export") + "?year=2024")
+    wb = load_workbook(BytesIO(response.content))
+    assert wb.worksheets[0].max_row == 2
+    assert wb.worksheets[1].cell(row=2, column=4).value in (98.15, "98.15")
+
+
+# --- query budgets ----------------------------------------------------------------------------------
+
+
+def _donations(fund, user, n):
+    for i in range(n):
+        services.fund_donation_record(
+            fund=fund, amount=D("10.00"), on=date(2024, 1, 1 + i % 28), donor_name=f"捐赠人{i}", by=user
+        )
+
+
+def _budget(client, url, django_assert_max_num_queries, budget):
+    with django_assert_max_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_ledger_query_budget(n, client_for, league_secretary, fund, student, admin_user, django_assert_max_num_queries):
+    _donations(fund, admin_user, n)
+    for _ in range(n // 3):
+        services.fund_grant_record(
+            fund=fund,
+            recipient=student,
+            amount=D("1.00"),
+            on=date(2024, 2, 1),
+            reason="r",
+            approved_by="a",
+            by=admin_user,
+        )
+    client = client_for(league_secretary)
+    client.get(reverse("finance:index"))  # warm the session
+    _budget(client, reverse("finance:ledger", args=[fund.pk]), django_assert_max_num_queries, 12)
+    _budget(client, reverse("finance:notice", args=[fund.pk]) + "?year=2024", django_assert_max_num_queries, 10)
+    _budget(client, reverse("finance:drives", args=[fund.pk]), django_assert_max_num_queries, 10)
+
+
+@pytest.mark.parametrize("n", [3, 30])
+def test_dues_pages_query_budget(n, client_for, party_secretary, orgs, admin_user, django_assert_max_num_queries):
+    for i in range(n):
+        account = DuesAccountFactory(
+            person=PersonFactory(organization=orgs.group1, political_status=PoliticalStatus.FULL_MEMBER),
+            starts_on=date(2024, 1, 1),
+        )
+        if i % 2:
+            services.dues_payment_record(
+                account=account, months=[date(2024, 1, 1)], paid_on=date(2024, 1, 5), by=admin_user
+            )
+    client = client_for(party_secretary)
+    _budget(client, reverse("finance:arrears"), django_assert_max_num_queries, 10)
+    _budget(
+        client, reverse("finance:dues_org", args=[orgs.group1.pk]) + "?year=2024", django_assert_max_num_queries, 12
+    )
+    _budget(client, reverse("finance:index"), django_assert_max_num_queries, 12)
