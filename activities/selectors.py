@@ -37,7 +37,15 @@ from branches.permissions import access, can_view, get_for_user_or_404, require_
 
 from .models import SERVICE_CATEGORIES, Activity, Category, HeadCount, Honor, HonorLevel, Participation, Place, Series
 
-ZERO = Decimal("0")
+ZERO = Decimal("0.0")
+ONE_PLACE = Decimal("0.1")
+
+
+def _hours(value) -> Decimal:
+    """Hours as a Decimal with one place, whatever the database returned (SQLite may give 69 or 69.25)."""
+    return Decimal(value or 0).quantize(ONE_PLACE)
+
+
 HOURS_FIELD = DecimalField(max_digits=14, decimal_places=1)
 
 
@@ -157,12 +165,12 @@ def grouped_totals(activities, key: str, key_expr=None) -> dict:
     for row in named.annotate(n=Count("pk"), h=Sum(_named_hours_expr())):
         b = bucket(row["_k"])
         b.person_times += row["n"]
-        b.hours += row["h"] or ZERO
+        b.hours += _hours(row["h"])
     heads = grouped(HeadCount.objects.filter(activity__in=ids).order_by(), "activity__")
     for row in heads.annotate(n=Sum("count"), h=Sum(_head_hours_expr())):
         b = bucket(row["_k"])
         b.person_times += row["n"] or 0
-        b.hours += row["h"] or ZERO
+        b.hours += _hours(row["h"])
     return out
 
 
