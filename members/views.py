@@ -1,15 +1,502 @@
-from django.shortcuts import render
+import logging
 
-from branches.permissions import get_for_user_or_404, scope
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Person
+from branches.models import LEAGUE_KINDS, PARTY_KINDS, OrgKind
+from branches.permissions import access, can_edit, editable_organizations, viewable_organizations
+from core.audit import client_ip
+from core.exports import Sheet, xlsx_response
+from core.pagination import paginate
+
+from . import roster, selectors, services
+from .access import (
+    can_edit_person,
+    can_export,
+    can_see_sensitive,
+    can_view_person,
+    deciding_organizations,
+    people_for,
+    person_for_user_or_404,
+    require,
+)
+from .forms import (
+    STEPS,
+    STEPS_BY_STATUS,
+    ArrivalForm,
+    PersonFilterForm,
+    PersonForm,
+    RecommendationDecisionForm,
+    RecommendationTargetForm,
+    RecommendationVoteForm,
+    RosterUploadForm,
+)
+from .models import AppraisalRating, ExportLog, Recommendation, RosterImport, StatusEvent
+from .pipeline import Dossier
+
+logger = logging.getLogger("partyleague.members")
+
+
+def _year(request, default=None) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = default or timezone.localdate().year
+    return year if 1990 <= year <= 2100 else timezone.localdate().year
+
+
+def _add_errors(form, exc: ValidationError):
+    """Put a service's refusal on the form: on the field it names when the form has it, else on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+# --- List, export, detail ---------------------------------------------------------------------------
+
+
+def _filtered(request):
+    user = request.user
+    if not access(user).has_any_access:
+        raise PermissionDenied
+    orgs = viewable_organizations(user).filter(is_active=True)
+    grades = sorted({g for g in orgs.filter(kind=OrgKind.LEAGUE_BRANCH).values_list("grade", flat=True) if g})
+    form = PersonFilterForm(request.GET or None, organizations=orgs, grades=grades)
+    c = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.person_list(
+        user,
+        text=c.get("q", ""),
+        status=c.get("status", ""),
+        category=c.get("category", ""),
+        organization=c.get("organization"),
+        grade=c.get("grade"),
+        active=c.get("active") or "1",
+        sort=c.get("sort") or "pinyin",
+    )
+    return form, qs
 
 
 def person_list(request):
-    people = scope(request.user, Person.objects.select_related("organization"))[:50]
-    return render(request, "members/person_list.html", {"people": people})
+    form, qs = _filtered(request)
+    page = paginate(request, qs)
+    for p in page:
+        p.show_sensitive = can_see_sensitive(request.user, p)
+    return render(
+        request,
+        "members/person_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "can_export": can_export(request.user),
+            "can_create": access(request.user).can_edit_anything,
+        },
+    )
+
+
+def person_export(request):
+    """The filtered list as Excel; ID number and phone in full only where the user may see them. Every
+    export is logged (who, when, filters, how many rows)."""
+    require(can_export(request.user))
+    _form, qs = _filtered(request)
+    headers = [_("Name"), _("Gender"), _("Birth date"), _("Category"), _("Organization"), _("Status"), _("Since")]
+    headers += [_("League member number"), _("ID number"), _("Phone"), _("Active")]
+    rows, sensitive = [], 0
+    for p in qs:
+        full = can_see_sensitive(request.user, p)
+        sensitive += bool(full and (p.id_number or p.phone))
+        rows.append(
+            [
+                p.name,
+                p.get_gender_display(),
+                p.birth_date,
+                p.get_category_display(),
+                p.organization.name,
+                p.get_political_status_display(),
+                p.status_since,
+                p.league_number,
+                (p.id_number or "") if full else p.masked_id_number,
+                p.phone if full else p.masked_phone,
+                _("yes") if p.is_active else _("no"),
+            ]
+        )
+    ExportLog.objects.create(
+        user=request.user,
+        filters=request.GET.urlencode()[:500],
+        rows=len(rows),
+        sensitive_rows=sensitive,
+        ip_address=client_ip(request),
+    )
+    logger.info("member export by %s: %s rows (%s with personal data)", request.user, len(rows), sensitive)
+    stamp = timezone.localdate().isoformat()
+    return xlsx_response(f"members-{stamp}.xlsx", [Sheet(_("Members"), headers, rows)])
 
 
 def person_detail(request, pk):
-    person = get_for_user_or_404(request.user, Person.objects.select_related("organization"), pk=pk)
-    return render(request, "members/person_detail.html", {"person": person})
+    person = person_for_user_or_404(request.user, pk)
+    person = selectors.person_detail(person.pk)
+    today = timezone.localdate()
+    dossier = Dossier(
+        person,
+        person.status_events.all(),
+        person.sponsors.all(),
+        person.assessments.all(),
+        list(person.recommendations.all()),
+    )
+    sides = {side: deciding_organizations(request.user, person, side=side).exists() for side in ("party", "league")}
+    sides["person"] = can_edit_person(request.user, person)
+    steps = [STEPS[s] for s in STEPS_BY_STATUS.get(person.political_status, [])]
+    if person.is_active:
+        steps.append(STEPS["transfer-out"])
+    else:
+        steps = [STEPS["transfer-in"]]
+    return render(
+        request,
+        "members/person_detail.html",
+        {
+            "person": person,
+            "dossier": dossier,
+            "next_steps": dossier.next_steps(today),
+            "timeline": selectors.timeline(person),
+            "steps": [s for s in steps if sides[s.side]],
+            "can_edit": sides["person"],
+            "show_sensitive": can_see_sensitive(request.user, person),
+            "today": today,
+            "age": person.age_on(today),
+        },
+    )
+
+
+def _person_orgs(user):
+    return editable_organizations(user).filter(is_active=True, kind__in=[*PARTY_KINDS, OrgKind.LEAGUE_BRANCH])
+
+
+def person_create(request):
+    orgs = _person_orgs(request.user)
+    require(orgs.exists())
+    form = PersonForm(request.POST or None, organizations=orgs)
+    arrival = ArrivalForm(request.POST or None, prefix="arrival")
+    if request.method == "POST" and form.is_valid() and arrival.is_valid():
+        try:
+            person = services.person_create(
+                form=form,
+                by=request.user,
+                joined_on=arrival.cleaned_data["joined_on"],
+                start_reason=arrival.cleaned_data["start_reason"],
+                counterpart=arrival.cleaned_data["counterpart"],
+                history=arrival.history(),
+            )
+        except ValidationError as exc:
+            _add_errors(arrival, exc)
+        else:
+            messages.success(request, _("%(name)s added.") % {"name": person.name})
+            return redirect(person)
+    return render(request, "members/person_form.html", {"form": form, "arrival": arrival})
+
+
+def person_edit(request, pk):
+    person = person_for_user_or_404(request.user, pk, edit=True)
+    form = PersonForm(
+        request.POST or None,
+        instance=person,
+        organizations=_person_orgs(request.user),
+        show_sensitive=can_see_sensitive(request.user, person),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(form=form, by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(person)
+    return render(request, "members/person_form.html", {"form": form, "person": person})
+
+
+# --- Pipeline steps ---------------------------------------------------------------------------------
+
+
+def _step_organizations(user, person, side):
+    if side == "person":
+        require(can_edit_person(user, person))
+        kinds = [OrgKind.LEAGUE_BRANCH] if person.is_student else list(PARTY_KINDS)
+        return editable_organizations(user).filter(is_active=True, kind__in=kinds)
+    orgs = deciding_organizations(user, person, side=side)
+    require(orgs.exists())
+    return orgs
+
+
+def person_step(request, pk, step):
+    form_class = STEPS.get(step)
+    if form_class is None:
+        raise Http404
+    person = person_for_user_or_404(request.user, pk)
+    orgs = _step_organizations(request.user, person, form_class.side)
+    dossier = Dossier(person)
+    form = form_class(request.POST or None, request.FILES or None, person=person, dossier=dossier, organizations=orgs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            form.run(by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("%(step)s recorded for %(name)s.") % {"step": form.title, "name": person.name})
+            return redirect(person)
+    return render(
+        request,
+        "members/person_step.html",
+        {"person": person, "form": form, "dossier": dossier, "today": timezone.localdate()},
+    )
+
+
+def event_document(request, pk):
+    event = get_object_or_404(
+        StatusEvent.objects.select_related("person__organization", "person__party_organization"), pk=pk
+    )
+    if not event.document or not can_view_person(request.user, event.person):
+        raise Http404
+    return FileResponse(event.document.open("rb"), as_attachment=True, filename=event.document.name.rsplit("/", 1)[-1])
+
+
+def pipeline_board(request):
+    require(access(request.user).has_any_access)
+    org = None
+    if request.GET.get("org", "").isdigit():
+        org = get_object_or_404(viewable_organizations(request.user), pk=request.GET["org"])
+    today = timezone.localdate()
+    return render(
+        request,
+        "members/pipeline_board.html",
+        {
+            "columns": selectors.board(request.user, today, organization=org),
+            "org": org,
+            "orgs": viewable_organizations(request.user).filter(is_active=True, kind__in=PARTY_KINDS),
+            "today": today,
+        },
+    )
+
+
+def due_list(request):
+    require(access(request.user).has_any_access)
+    today = timezone.localdate()
+    return render(request, "members/due_list.html", {"items": selectors.due_items(request.user, today), "today": today})
+
+
+# --- 推优 -------------------------------------------------------------------------------------------
+
+
+def _school_for(user):
+    return viewable_organizations(user).filter(kind=OrgKind.SCHOOL).order_by("path").first()
+
+
+def _can_set_target(user, school) -> bool:
+    """The school (Party side) or its League committee sets the yearly 推优 target."""
+    if school is None:
+        return False
+    committees = editable_organizations(user).filter(kind=OrgKind.LEAGUE_COMMITTEE, path__startswith=school.path)
+    return can_edit(user, school) or committees.exists()
+
+
+def recommendation_list(request):
+    require(access(request.user).has_any_access)
+    year = _year(request)
+    school = _school_for(request.user)
+    recs = (
+        Recommendation.objects.filter(person__in=people_for(request.user))
+        .filter(nominated_on__year=year)
+        .select_related("person__organization", "league_branch", "committee", "vote__meeting")
+        .prefetch_related("outcomes")
+    )
+    can_target = _can_set_target(request.user, school)
+    progress = selectors.recommendation_progress(school, year) if school else None
+    form = RecommendationTargetForm(initial={"target": progress and progress["target"]})
+    return render(
+        request,
+        "members/recommendation_list.html",
+        {
+            "recommendations": recs,
+            "year": year,
+            "progress": progress,
+            "school": school,
+            "can_target": can_target,
+            "target_form": form,
+        },
+    )
+
+
+def recommendation_target(request):
+    school = _school_for(request.user)
+    year = _year(request)
+    require(_can_set_target(request.user, school) and request.method == "POST")
+    form = RecommendationTargetForm(request.POST)
+    if form.is_valid():
+        services.recommendation_target_set(school=school, year=year, target=form.cleaned_data["target"])
+        messages.success(request, _("Target saved."))
+    return redirect(f"{reverse('members:recommendations')}?year={year}")
+
+
+def _recommendation_for(request, pk):
+    rec = get_object_or_404(
+        Recommendation.objects.select_related("person__organization", "person__party_organization", "league_branch"),
+        pk=pk,
+    )
+    if not can_view_person(request.user, rec.person):
+        raise Http404
+    return rec
+
+
+def recommendation_vote(request, pk):
+    rec = _recommendation_for(request, pk)
+    require(can_edit(request.user, rec.league_branch))
+    form = RecommendationVoteForm(request.POST or None, recommendation=rec)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rec = services.recommendation_vote(recommendation=rec, vote=form.cleaned_data["vote"], by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("推优 of %(name)s: %(status)s.") % {"name": rec.person.name, "status": rec.get_status_display()},
+            )
+            return redirect(rec.person)
+    return render(request, "members/recommendation_step.html", {"rec": rec, "form": form, "vote_step": True})
+
+
+def recommendation_decide(request, pk):
+    rec = _recommendation_for(request, pk)
+    committees = editable_organizations(request.user).filter(
+        kind=OrgKind.LEAGUE_COMMITTEE, path__startswith=rec.league_branch.path[:6]
+    )
+    require(committees.exists())
+    form = RecommendationDecisionForm(request.POST or None, committees=committees)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            rec = services.recommendation_decide(
+                recommendation=rec,
+                on=c["date"],
+                committee=c["committee"],
+                approved=c["approved"],
+                notes=c["notes"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("推优 of %(name)s: %(status)s.") % {"name": rec.person.name, "status": rec.get_status_display()},
+            )
+            return redirect(rec.person)
+    return render(request, "members/recommendation_step.html", {"rec": rec, "form": form})
+
+
+# --- Yearly appraisals, League ----------------------------------------------------------------------
+
+
+def _sheet(request, *, kinds, people_of, save, template, default_rating):
+    user = request.user
+    require(access(user).has_any_access)
+    year = _year(request)
+    orgs = viewable_organizations(user).filter(is_active=True, kind__in=kinds)
+    org = None
+    if request.GET.get("org", "").isdigit():
+        org = get_object_or_404(orgs, pk=request.GET["org"])
+    people, ratings, editable = [], {}, False
+    if org is not None:
+        people, ratings = people_of(org, year)
+        editable = can_edit(user, org)
+        if request.method == "POST":
+            require(editable)
+            sent = {p.pk: request.POST.get(f"rating-{p.pk}", "") for p in people}
+            created, updated = save(organization=org, year=year, people=people, ratings=sent, by=user)
+            messages.success(request, _("Saved: %(c)s new, %(u)s changed.") % {"c": created, "u": updated})
+            return redirect(f"{request.path}?org={org.pk}&year={year}")
+    rows = [{"person": p, "rating": ratings.get(p.pk, "")} for p in people]
+    return render(
+        request,
+        template,
+        {
+            "orgs": orgs,
+            "org": org,
+            "year": year,
+            "rows": rows,
+            "editable": editable,
+            "choices": AppraisalRating.choices,
+            "default_rating": default_rating,
+        },
+    )
+
+
+def appraisal_sheet(request):
+    return _sheet(
+        request,
+        kinds=[OrgKind.PARTY_BRANCH, OrgKind.PARTY_GENERAL_BRANCH, OrgKind.PARTY_GROUP],
+        people_of=selectors.appraisal_sheet_people,
+        save=services.party_appraisal_save,
+        template="members/appraisal_sheet.html",
+        default_rating="qualified",
+    )
+
+
+def league_sheet(request):
+    return _sheet(
+        request,
+        kinds=list(LEAGUE_KINDS),
+        people_of=selectors.league_sheet_people,
+        save=services.league_registration_save,
+        template="members/league_sheet.html",
+        default_rating="qualified",
+    )
+
+
+def league_turning(request):
+    require(access(request.user).has_any_access)
+    year = _year(request)
+    people = list(selectors.league_turning(request.user, year))
+    return render(request, "members/league_turning.html", {"people": people, "year": year})
+
+
+# --- Roster import ----------------------------------------------------------------------------------
+
+
+def roster_template(request):
+    require(access(request.user).can_edit_anything)
+    response = HttpResponse(
+        roster.template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''roster-template.xlsx"
+    return response
+
+
+def roster_upload(request):
+    require(access(request.user).can_edit_anything)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        batch = RosterImport.objects.create(user=request.user, filename=f.name[:200], content=f.read())
+        return redirect("members:import_preview", pk=batch.pk)
+    return render(request, "members/roster_upload.html", {"form": form})
+
+
+def roster_preview(request, pk):
+    batch = get_object_or_404(RosterImport, pk=pk, user=request.user)
+    preview = roster.parse(batch.filename, bytes(batch.content), request.user)
+    if request.method == "POST" and batch.applied_at is None:
+        try:
+            created, updated = roster.apply(preview, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            batch.applied_at, batch.created_count, batch.updated_count = timezone.now(), created, updated
+            batch.save()
+            messages.success(request, _("Import done: %(c)s added, %(u)s updated.") % {"c": created, "u": updated})
+            return redirect("members:list")
+    return render(request, "members/roster_preview.html", {"batch": batch, "preview": preview})

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_history
 from core.models import DomainModel
 
-from .pinyin import initials, sort_key
+from ..pinyin import initials, sort_key
 
 
 class Gender(models.TextChoices):
@@ -37,6 +37,22 @@ class PoliticalStatus(models.TextChoices):
 
 
 PARTY_MEMBER_STATUSES = frozenset({PoliticalStatus.PROBATIONARY, PoliticalStatus.FULL_MEMBER})
+# The Party development pipeline proper (DESIGN §2, five stages; full members are its end).
+PIPELINE_STATUSES = (
+    PoliticalStatus.APPLICANT,
+    PoliticalStatus.ACTIVIST,
+    PoliticalStatus.DEVELOPMENT_TARGET,
+    PoliticalStatus.PROBATIONARY,
+)
+PARTY_ORG_KINDS = frozenset({"party_general_branch", "party_branch", "party_group"})
+
+
+def mask(value, keep: int = 4) -> str:
+    """Only the last `keep` characters of a sensitive value: "**************1234"."""
+    value = str(value or "")
+    if len(value) <= keep:
+        return value
+    return "*" * (len(value) - keep) + value[-keep:]
 
 
 class PersonQuerySet(models.QuerySet):
@@ -94,6 +110,21 @@ class Person(DomainModel):
     id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True, unique=True)
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # The Party organization that develops a student in the Party pipeline (students belong day to day
+    # to their class League branch); staff need none: their organization is already a Party one.
+    party_organization = models.ForeignKey(
+        "branches.Organization",
+        verbose_name=_("Party organization"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="developed_people",
+        help_text=_("For students in the Party pipeline: the Party branch that develops them."),
+    )
+    # League membership (团籍), kept by the League services (league_join / league_leave) with their events.
+    league_joined_on = models.DateField(_("joined the League on"), null=True, blank=True, editable=False)
+    league_number = models.CharField(_("League member number"), max_length=30, blank=True)
+    league_left_on = models.DateField(_("left the League on"), null=True, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user account"),
@@ -111,6 +142,12 @@ class Person(DomainModel):
         verbose_name_plural = _("people")
         ordering = ["pinyin", "pk"]
         indexes = [models.Index(fields=["organization", "pinyin"]), models.Index(fields=["political_status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(league_left_on__isnull=True) | Q(league_joined_on__isnull=False),
+                name="person_league_left_after_joined",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -127,10 +164,43 @@ class Person(DomainModel):
         return reverse("members:detail", args=[self.pk])
 
     def age_on(self, day: date) -> int | None:
+        """Completed years on `day`. A birthday counts on the day itself; someone born on 29 February
+        has their birthday on 1 March in common years (so turns 18 on 1 March, not 28 February)."""
         if not self.birth_date:
             return None
         b = self.birth_date
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    def turns(self, years: int) -> date | None:
+        """The day the person reaches `years` of age (29 February births: 1 March in common years)."""
+        if not self.birth_date:
+            return None
+        from ..dates import add_years
+
+        return add_years(self.birth_date, years)
+
+    @property
+    def is_student(self) -> bool:
+        return self.category == Category.STUDENT
+
+    @property
+    def is_league_member(self) -> bool:
+        return self.league_joined_on is not None and self.league_left_on is None
+
+    @property
+    def party_org(self):
+        """The Party organization responsible for this person's Party life and development."""
+        if self.organization.kind in PARTY_ORG_KINDS:
+            return self.organization
+        return self.party_organization
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask(self.id_number)
+
+    @property
+    def masked_phone(self) -> str:
+        return mask(self.phone)
 
     @property
     def is_party_member(self) -> bool:

@@ -1,0 +1,299 @@
+"""The Party development pipeline (DESIGN §2): status events, training contacts and introducers,
+quarterly assessments, and the League's 推优 (pushing the best) with its yearly target.
+
+Only `members.services` writes these rows; `Person.political_status` follows the events."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.audit import audit_history
+from core.models import DomainModel
+from core.uploads import validate_document
+
+from .people import PoliticalStatus
+
+
+class EventKind(models.TextChoices):
+    """A dated step in a person's political life. Steps that change the political status say so in
+    `STATUS_AFTER`; the others (talk, review, training, approval, oath, extension) are milestones."""
+
+    LEAGUE_JOINED = "league_joined", _("Joined the League")
+    LEAGUE_LEFT = "league_left", _("Left the League")
+    APPLICATION = "application", _("Party application received")
+    TALK = "talk", _("Talk with the applicant")
+    ACTIVIST = "activist", _("Chosen as activist")
+    DEVELOPMENT_TARGET = "development_target", _("Chosen as development target")
+    POLITICAL_REVIEW = "political_review", _("Political review completed")
+    TRAINING = "training", _("Training completed")
+    ADMISSION = "admission", _("Admitted as probationary member")
+    HIGHER_APPROVAL = "higher_approval", _("Admission approved by the higher Party committee")
+    OATH = "oath", _("Oath taken")
+    EXTENSION = "extension", _("Probation extended")
+    CONVERSION = "conversion", _("Became a full Party member")
+    CANCELLATION = "cancellation", _("Probationary membership cancelled")
+
+
+STATUS_AFTER = {
+    EventKind.APPLICATION: PoliticalStatus.APPLICANT,
+    EventKind.ACTIVIST: PoliticalStatus.ACTIVIST,
+    EventKind.DEVELOPMENT_TARGET: PoliticalStatus.DEVELOPMENT_TARGET,
+    EventKind.ADMISSION: PoliticalStatus.PROBATIONARY,
+    EventKind.CONVERSION: PoliticalStatus.FULL_MEMBER,
+}
+
+
+class StatusEventQuerySet(models.QuerySet):
+    def in_period(self, period):
+        return self.filter(date__gte=period.start, date__lte=period.end)
+
+    def within(self, orgs_q: Q):
+        """Events of people whose organization (or developing Party organization) matches `orgs_q`, a Q
+        on Organization (e.g. `Q(path__startswith=org.path)`)."""
+        from branches.models import Organization
+
+        orgs = Organization.objects.filter(orgs_q)
+        return self.filter(Q(person__organization__in=orgs) | Q(person__party_organization__in=orgs))
+
+
+class StatusEvent(DomainModel):
+    """One dated step: the date, the organization that decided it, and the meeting, vote or document
+    behind it. The history of these rows is the source of truth for a person's political status."""
+
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="status_events"
+    )
+    kind = models.CharField(_("step"), max_length=30, choices=EventKind.choices)
+    date = models.DateField(_("date"))
+    status = models.CharField(
+        _("status after"), max_length=30, choices=PoliticalStatus.choices, blank=True, editable=False
+    )
+    organization = models.ForeignKey(
+        "branches.Organization",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="status_events",
+    )
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="status_events",
+    )
+    vote = models.OneToOneField(
+        "meetings.Vote",
+        verbose_name=_("vote"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="status_event",
+    )
+    recommendation = models.ForeignKey(
+        "members.Recommendation",
+        verbose_name=_("推优 recommendation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outcomes",
+    )
+    hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, null=True, blank=True)
+    months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
+    document = models.FileField(
+        _("document"), upload_to="members/documents/%Y/", blank=True, validators=[validate_document]
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    from_file = models.BooleanField(
+        _("from the personnel file"),
+        default=False,
+        help_text=_("Taken before the person came to the school, recorded from their file."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = StatusEventQuerySet.as_manager()
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("status event")
+        verbose_name_plural = _("status events")
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["person", "date"]), models.Index(fields=["kind", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(months__isnull=True) | Q(months__gte=6, months__lte=12), name="event_extension_months"
+            ),
+            models.CheckConstraint(condition=Q(hours__isnull=True) | Q(hours__gte=0), name="event_hours_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()} · {self.date:%Y-%m-%d}"
+
+
+class SponsorRole(models.TextChoices):
+    CONTACT = "contact", _("Training contact")
+    INTRODUCER = "introducer", _("Introducer")
+
+
+class Sponsor(DomainModel):
+    """A full Party member assigned to an activist as training contact (培养联系人) or to a development
+    target as introducer (入党介绍人). The school's rule: two of each."""
+
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="sponsors"
+    )
+    sponsor = models.ForeignKey(
+        "members.Person", verbose_name=_("Party member"), on_delete=models.PROTECT, related_name="sponsoring"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=SponsorRole.choices)
+    assigned_on = models.DateField(_("assigned on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("training contact or introducer")
+        verbose_name_plural = _("training contacts and introducers")
+        ordering = ["role", "assigned_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(person=models.F("sponsor")), name="sponsor_not_self"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("assigned_on")), name="sponsor_dates"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sponsor} → {self.person} ({self.get_role_display()})"
+
+
+class AssessmentRating(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellent")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+
+
+class Assessment(DomainModel):
+    """A quarterly assessment of an activist (or development target) by a training contact."""
+
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    contact = models.ForeignKey(
+        "members.Person",
+        verbose_name=_("training contact"),
+        on_delete=models.PROTECT,
+        related_name="assessments_given",
+    )
+    date = models.DateField(_("date"))
+    rating = models.CharField(_("rating"), max_length=20, choices=AssessmentRating.choices)
+    thought_report = models.BooleanField(_("thought report received"), default=False)
+    comments = models.TextField(_("comments"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("quarterly assessment")
+        verbose_name_plural = _("quarterly assessments")
+        ordering = ["date", "pk"]
+        indexes = [models.Index(fields=["person", "date"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.date:%Y-%m-%d} · {self.get_rating_display()}"
+
+    @property
+    def quarter(self) -> tuple[int, int]:
+        return self.date.year, (self.date.month - 1) // 3 + 1
+
+
+class RecommendationStatus(models.TextChoices):
+    NOMINATED = "nominated", _("Nominated by the League branch")
+    VOTED = "voted", _("Passed by the League members' meeting")
+    APPROVED = "approved", _("Approved by the League committee")
+    DECLINED = "declined", _("Not recommended")
+
+
+class Recommendation(DomainModel):
+    """推优 (pushing the best into the Party): nomination by the League branch committee, a vote of the
+    League members' meeting (a `meetings.Vote` of kind RECOMMENDATION, entered on the meeting), then the
+    League committee's approval. Its outcome is the Party decision that cites it (`outcomes`)."""
+
+    person = models.ForeignKey(
+        "members.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="recommendations"
+    )
+    league_branch = models.ForeignKey(
+        "branches.Organization",
+        verbose_name=_("League branch"),
+        on_delete=models.PROTECT,
+        related_name="recommendations",
+    )
+    nominated_on = models.DateField(_("nominated on"))
+    vote = models.OneToOneField(
+        "meetings.Vote",
+        verbose_name=_("vote of the League members' meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recommendation",
+    )
+    committee = models.ForeignKey(
+        "branches.Organization",
+        verbose_name=_("League committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approved_recommendations",
+    )
+    decided_on = models.DateField(_("committee decision on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RecommendationStatus.choices, default=RecommendationStatus.NOMINATED
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("推优 recommendation")
+        verbose_name_plural = _("推优 recommendations")
+        ordering = ["-nominated_on", "pk"]
+        indexes = [models.Index(fields=["status", "nominated_on"])]
+
+    def __str__(self):
+        return f"{self.person} · 推优 {self.nominated_on:%Y-%m-%d}"
+
+    @property
+    def year(self) -> int:
+        return self.nominated_on.year
+
+
+class RecommendationTarget(DomainModel):
+    """The school's yearly 推优 target (the seed school: more than 30 students a year)."""
+
+    school = models.ForeignKey(
+        "branches.Organization", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    target = models.PositiveIntegerField(_("target"))
+
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("推优 target")
+        verbose_name_plural = _("推优 targets")
+        constraints = [models.UniqueConstraint(fields=["school", "year"], name="unique_recommendation_target")]
+
+    def __str__(self):
+        return f"{self.school} {self.year}: {self.target}"

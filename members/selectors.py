@@ -1,0 +1,454 @@
+"""Reads of the members app. Each owns its select_related / prefetch / annotations, so pages and
+reports run a fixed number of queries whatever the number of people.
+
+For reports, `orgs_q` is a Q on `branches.Organization` naming the organizations counted, e.g.
+`Q(path__startswith=org.path)` for a subtree (a person counts when their own organization or the Party
+organization developing them is in it), and `period` is a `branches.periods.Period`.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from branches.models import LEAGUE_KINDS, Officer, Organization
+from core.due import DueItem
+
+from .access import people_for
+from .dates import quarter_of
+from .models import (
+    PIPELINE_STATUSES,
+    AppraisalRating,
+    Assessment,
+    EventKind,
+    LeagueRegistration,
+    Membership,
+    PartyAppraisal,
+    Person,
+    PoliticalStatus,
+    Recommendation,
+    RecommendationStatus,
+    RecommendationTarget,
+    Sponsor,
+    StatusEvent,
+)
+from .pipeline import DUE_SOON_DAYS, LEAGUE_AGE_LIMIT, Dossier
+
+SORTS = {
+    "pinyin": ("pinyin", "pk"),
+    "-pinyin": ("-pinyin", "-pk"),
+    "status": ("political_status", "pinyin", "pk"),
+    "since": ("-status_since", "pinyin", "pk"),
+    "organization": ("organization__path", "pinyin", "pk"),
+}
+
+
+def _people_in(orgs_q: Q) -> Q:
+    orgs = Organization.objects.filter(orgs_q)
+    return Q(organization__in=orgs) | Q(party_organization__in=orgs)
+
+
+# --- Lists ------------------------------------------------------------------------------------------
+
+
+def person_list(
+    user,
+    *,
+    text: str = "",
+    status: str = "",
+    category: str = "",
+    organization: Organization | None = None,
+    grade: int | None = None,
+    active: str = "1",
+    sort: str = "pinyin",
+) -> QuerySet:
+    """The member list: the people `user` may see, searched (name, full pinyin, pinyin prefix, initials,
+    ID tail, class or organization name) and filtered; sorted by pinyin unless asked otherwise."""
+    qs = people_for(user, Person.objects.select_related("organization", "party_organization"))
+    text = (text or "").strip()
+    if text:
+        by_person = Person.objects.search(text).values("pk")
+        qs = qs.filter(
+            Q(pk__in=by_person) | Q(organization__name__icontains=text) | Q(organization__short_name__icontains=text)
+        )
+    if status:
+        qs = qs.filter(political_status=status)
+    if category:
+        qs = qs.filter(category=category)
+    if organization is not None:
+        qs = qs.filter(_people_in(Q(path__startswith=organization.path)))
+    if grade:
+        qs = qs.filter(organization__grade=grade)
+    if active == "1":
+        qs = qs.filter(is_active=True)
+    elif active == "0":
+        qs = qs.filter(is_active=False)
+    return qs.order_by(*SORTS.get(sort, SORTS["pinyin"]))
+
+
+def person_detail(pk: int) -> Person:
+    """One person with everything the detail page shows (fixed number of queries)."""
+    return (
+        Person.objects.select_related("organization", "party_organization", "user")
+        .prefetch_related(
+            Prefetch(
+                "status_events",
+                queryset=StatusEvent.objects.select_related("organization", "meeting", "vote", "recommendation"),
+            ),
+            Prefetch("sponsors", queryset=Sponsor.objects.select_related("sponsor")),
+            Prefetch("assessments", queryset=Assessment.objects.select_related("contact")),
+            Prefetch("memberships", queryset=Membership.objects.select_related("organization")),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("league_branch", "committee", "vote__meeting"),
+            ),
+            Prefetch("party_appraisals", queryset=PartyAppraisal.objects.select_related("organization")),
+            Prefetch("league_registrations", queryset=LeagueRegistration.objects.select_related("organization")),
+            Prefetch("posts", queryset=Officer.objects.select_related("organization")),
+            Prefetch("sponsoring", queryset=Sponsor.objects.filter(ended_on__isnull=True).select_related("person")),
+        )
+        .get(pk=pk)
+    )
+
+
+@dataclass
+class TimelineEntry:
+    day: date
+    kind: str  # "event", "assessment", "membership", "recommendation", "appraisal", "league"
+    title: str
+    detail: str = ""
+    obj: object = None
+    css: str = ""
+
+
+def timeline(person: Person) -> list[TimelineEntry]:
+    """Every dated record of a prefetched person (`person_detail`), newest first."""
+    out: list[TimelineEntry] = []
+    for e in person.status_events.all():
+        detail = []
+        if e.organization:
+            detail.append(str(e.organization))
+        if e.hours:
+            detail.append(_("%(h)s hours") % {"h": e.hours})
+        if e.months:
+            detail.append(_("%(m)s months") % {"m": e.months})
+        if e.from_file:
+            detail.append(_("from the personnel file"))
+        out.append(TimelineEntry(e.date, "event", e.get_kind_display(), " · ".join(detail), e, "party"))
+    for a in person.assessments.all():
+        title = _("Quarterly assessment: %(rating)s") % {"rating": a.get_rating_display()}
+        detail = _("by %(contact)s") % {"contact": a.contact.name}
+        if a.thought_report:
+            detail += " · " + _("thought report received")
+        out.append(TimelineEntry(a.date, "assessment", title, detail, a))
+    for m in person.memberships.all():
+        out.append(
+            TimelineEntry(
+                m.started_on,
+                "membership",
+                _("Joined %(org)s") % {"org": m.organization},
+                m.get_start_reason_display(),
+                m,
+            )
+        )
+        if m.ended_on:
+            out.append(
+                TimelineEntry(
+                    m.ended_on,
+                    "membership",
+                    _("Left %(org)s") % {"org": m.organization},
+                    " · ".join(x for x in (m.get_end_reason_display(), m.counterpart) if x),
+                    m,
+                )
+            )
+    for r in person.recommendations.all():
+        out.append(
+            TimelineEntry(r.nominated_on, "recommendation", _("推优: nominated"), str(r.league_branch), r, "league")
+        )
+        if r.decided_on:
+            out.append(
+                TimelineEntry(
+                    r.decided_on, "recommendation", _("推优: %(s)s") % {"s": r.get_status_display()}, "", r, "league"
+                )
+            )
+    for a in person.party_appraisals.all():
+        out.append(
+            TimelineEntry(
+                date(a.year, 12, 31),
+                "appraisal",
+                _("Democratic appraisal %(year)s: %(rating)s") % {"year": a.year, "rating": a.get_rating_display()},
+                "",
+                a,
+            )
+        )
+    for r in person.league_registrations.all():
+        registered = _("registered") if r.registered else _("not registered")
+        out.append(
+            TimelineEntry(
+                date(r.year, 12, 31),
+                "league",
+                _("League appraisal %(year)s: %(rating)s") % {"year": r.year, "rating": r.get_rating_display()},
+                registered,
+                r,
+                "league",
+            )
+        )
+    return sorted(out, key=lambda t: t.day, reverse=True)
+
+
+# --- The pipeline board and the Due list ------------------------------------------------------------
+
+
+def pipeline_people(user, *, organization: Organization | None = None) -> list[Dossier]:
+    """Dossiers of the active people in the pipeline (applicant → probationary) `user` may see; five
+    queries whatever their number."""
+    qs = people_for(user, Person.objects.active().filter(political_status__in=PIPELINE_STATUSES))
+    if organization is not None:
+        qs = qs.filter(_people_in(Q(path__startswith=organization.path)))
+    qs = qs.select_related("organization", "party_organization").prefetch_related(
+        Prefetch("status_events", queryset=StatusEvent.objects.order_by("date", "pk")),
+        Prefetch("sponsors", queryset=Sponsor.objects.select_related("sponsor")),
+        "assessments",
+        "recommendations",
+    )
+    return [
+        Dossier(
+            p,
+            events=p.status_events.all(),
+            sponsors=p.sponsors.all(),
+            assessments=p.assessments.all(),
+            recommendations=list(p.recommendations.all()),
+        )
+        for p in qs.order_by("pinyin", "pk")
+    ]
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    cards: list = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.cards)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for c in self.cards if c["next"] and c["next"].overdue)
+
+
+def board(user, today: date, *, organization: Organization | None = None) -> list[BoardColumn]:
+    """One column per stage; each card is {dossier, person, next} with the most urgent next step."""
+    columns = {s: BoardColumn(s, str(PoliticalStatus(s).label)) for s in PIPELINE_STATUSES}
+    for d in pipeline_people(user, organization=organization):
+        columns[d.person.political_status].cards.append({"dossier": d, "person": d.person, "next": d.next_step(today)})
+    order = {"danger": 0, "warning": 1, "info": 2}
+    for col in columns.values():
+        col.cards.sort(
+            key=lambda c: (order[c["next"].severity] if c["next"] else 3, (c["next"] and c["next"].due_on) or date.max)
+        )
+    return list(columns.values())
+
+
+DUE_STEPS = {"talk", "contacts", "assessment", "development-target", "approval", "conversion"}
+
+
+def league_turning(user, year: int, *, organization: Organization | None = None) -> QuerySet:
+    """League members (active, not yet left) who turn 28 in `year`, annotated `holds_league_post`."""
+    posts = Officer.objects.current().filter(person=OuterRef("pk"), organization__kind__in=LEAGUE_KINDS)
+    qs = people_for(
+        user,
+        Person.objects.active()
+        .filter(league_joined_on__isnull=False, league_left_on__isnull=True, birth_date__year=year - LEAGUE_AGE_LIMIT)
+        .select_related("organization"),
+    ).annotate(holds_league_post=Exists(posts))
+    if organization is not None:
+        qs = qs.filter(_people_in(Q(path__startswith=organization.path)))
+    return qs.order_by("birth_date", "pinyin", "pk")
+
+
+def due_items(user, today: date) -> list[DueItem]:
+    """The members part of the Due list, for the organizations `user` may see: talks due, quarterly
+    assessments due this quarter, training contacts missing, activists reaching one year, higher
+    approvals due, probations ending within 60 days (or past), League members turning 28 this year.
+    Six queries whatever the number of people."""
+    items: list[DueItem] = []
+    horizon = date.fromordinal(today.toordinal() + DUE_SOON_DAYS)
+    for d in pipeline_people(user):
+        p = d.person
+        for step in d.next_steps(today):
+            if step.step not in DUE_STEPS:
+                continue
+            if step.step in ("development-target", "conversion") and (not step.due_on or step.due_on > horizon):
+                continue
+            y, q = quarter_of(today)
+            title = _("%(name)s: %(step)s") % {"name": p.name, "step": step.label}
+            if step.step == "assessment":
+                title = _("%(name)s: assessment for Q%(q)s %(year)s") % {"name": p.name, "q": q, "year": y}
+            items.append(
+                DueItem(
+                    category=step.category,
+                    title=title,
+                    due_on=step.due_on,
+                    url=reverse("members:step", args=[p.pk, step.step]),
+                    organization=str(p.party_org or p.organization),
+                    severity=step.severity,
+                )
+            )
+    for p in league_turning(user, today.year):
+        if p.holds_league_post:
+            continue
+        turns = p.turns(LEAGUE_AGE_LIMIT)
+        items.append(
+            DueItem(
+                category=_("Turning 28"),
+                title=_("%(name)s turns 28 on %(date)s: leaves the League") % {"name": p.name, "date": turns},
+                due_on=turns,
+                url=reverse("members:step", args=[p.pk, "league-leave"]),
+                organization=str(p.organization),
+                severity="warning" if turns <= horizon else "info",
+            )
+        )
+    order = {"danger": 0, "warning": 1, "info": 2}
+    return sorted(items, key=lambda i: (order.get(i.severity, 3), i.due_on or date.max, i.title))
+
+
+# --- Yearly appraisal sheets ------------------------------------------------------------------------
+
+
+def appraisal_sheet_people(org: Organization, year: int) -> tuple[list, dict]:
+    """Party members (probationary and full, active) of `org`'s subtree, with their `year` ratings."""
+    people = list(
+        Person.objects.active()
+        .party_members()
+        .filter(_people_in(Q(path__startswith=org.path)))
+        .select_related("organization")
+        .order_by("pinyin", "pk")
+    )
+    ratings = dict(
+        PartyAppraisal.objects.filter(year=year, person__in=[p.pk for p in people]).values_list("person_id", "rating")
+    )
+    return people, ratings
+
+
+def league_sheet_people(org: Organization, year: int) -> tuple[list, dict]:
+    """Current League members (active) of `org`'s subtree, with their `year` League appraisal."""
+    people = list(
+        Person.objects.active()
+        .filter(organization__path__startswith=org.path, league_joined_on__isnull=False, league_left_on__isnull=True)
+        .select_related("organization")
+        .order_by("organization__path", "pinyin", "pk")
+    )
+    ratings = dict(
+        LeagueRegistration.objects.filter(year=year, person__in=[p.pk for p in people]).values_list(
+            "person_id", "rating"
+        )
+    )
+    return people, ratings
+
+
+# --- Counts for reports -----------------------------------------------------------------------------
+
+
+def pipeline_counts(orgs_q: Q, period) -> dict:
+    """Steps taken in `period` by people of `orgs_q`, and where people stand at the period's end.
+
+    Returns {"steps": {EventKind value: count}, "standing": {PoliticalStatus value: count}}. Steps
+    recorded from a personnel file (before arrival) are not counted as the school's work."""
+    events = StatusEvent.objects.within(orgs_q)
+    steps = dict(
+        events.in_period(period)
+        .filter(from_file=False)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    standing = dict(
+        Person.objects.filter(_people_in(orgs_q), is_active=True)
+        .values_list("political_status")
+        .annotate(n=Count("pk"))
+        .values_list("political_status", "n")
+    )
+    return {
+        "steps": {k: steps.get(k, 0) for k in EventKind.values},
+        "standing": {k: standing.get(k, 0) for k in PoliticalStatus.values},
+    }
+
+
+def activists_in_training(orgs_q: Q, on: date) -> dict:
+    """Activists and development targets on `on`: how many, how many with two training contacts, and
+    how many assessed in the quarter of `on` (the summary's "each with two contacts and quarterly
+    assessments")."""
+    y, q = quarter_of(on)
+    people = Person.objects.filter(
+        _people_in(orgs_q),
+        is_active=True,
+        political_status__in=[PoliticalStatus.ACTIVIST, PoliticalStatus.DEVELOPMENT_TARGET],
+    ).annotate(
+        contacts=Count(
+            "sponsors",
+            filter=Q(sponsors__role="contact", sponsors__assigned_on__lte=on)
+            & (Q(sponsors__ended_on__isnull=True) | Q(sponsors__ended_on__gte=on)),
+            distinct=True,
+        ),
+        assessed=Exists(
+            Assessment.objects.filter(
+                person=OuterRef("pk"), date__year=y, date__month__in=[3 * q - 2, 3 * q - 1, 3 * q]
+            )
+        ),
+    )
+    rows = list(people.values_list("contacts", "assessed"))
+    return {
+        "total": len(rows),
+        "with_two_contacts": sum(1 for c, _a in rows if c >= 2),
+        "assessed_this_quarter": sum(1 for _c, a in rows if a),
+    }
+
+
+def recommendation_progress(school: Organization, year: int) -> dict:
+    """推优 of `year` in `school`: the target against nominated, passed by the members' meeting,
+    approved by the League committee, and how many approved became activists / development targets."""
+    recs = Recommendation.objects.filter(league_branch__path__startswith=school.path, nominated_on__year=year)
+    counts = Counter(recs.values_list("status", flat=True))
+    outcomes = Counter(StatusEvent.objects.filter(recommendation__in=recs).values_list("kind", flat=True))
+    target = RecommendationTarget.objects.filter(school=school, year=year).values_list("target", flat=True).first()
+    approved = counts[RecommendationStatus.APPROVED]
+    return {
+        "year": year,
+        "target": target,
+        "nominated": sum(counts.values()),
+        "voted": counts[RecommendationStatus.VOTED] + approved,
+        "approved": approved,
+        "declined": counts[RecommendationStatus.DECLINED],
+        "became_activists": outcomes[EventKind.ACTIVIST],
+        "became_targets": outcomes[EventKind.DEVELOPMENT_TARGET],
+    }
+
+
+def appraisal_counts(orgs_q: Q, year: int) -> dict:
+    """Democratic appraisal results of `year`: {rating value: count} over AppraisalRating."""
+    rows = dict(
+        PartyAppraisal.objects.filter(_people_in_prefixed(orgs_q), year=year)
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .values_list("rating", "n")
+    )
+    return {k: rows.get(k, 0) for k in AppraisalRating.values}
+
+
+def league_registration_counts(orgs_q: Q, year: int) -> dict:
+    """League appraisal of `year`: {rating: count, "registered": n}."""
+    qs = LeagueRegistration.objects.filter(_people_in_prefixed(orgs_q), year=year)
+    rows = dict(qs.values_list("rating").annotate(n=Count("pk")).values_list("rating", "n"))
+    out = {k: rows.get(k, 0) for k in AppraisalRating.values}
+    out["registered"] = qs.filter(registered=True).count()
+    return out
+
+
+def _people_in_prefixed(orgs_q: Q) -> Q:
+    orgs = Organization.objects.filter(orgs_q)
+    return Q(person__organization__in=orgs) | Q(person__party_organization__in=orgs)
