@@ -1,0 +1,64 @@
+"""One summary, ready to show: sections with rendered narrative and tables, charts, and the figures. The
+web page, the print view, the PDF and the Word file all read this."""
+
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from branches.models import Organization
+from branches.periods import Period
+
+from . import charts
+from .models import SectionKey, Summary
+from .narrative import figure_labels, render_narrative, section_tables
+
+
+def drilldown_url(key: str, org_id: int, period_key: str, summary_id: int | None = None) -> str:
+    params = {"period": period_key, "org": org_id}
+    if summary_id:
+        params["summary"] = summary_id
+    return f"{reverse('reports:drilldown', args=[key])}?{urlencode(params)}"
+
+
+def figure_linker(org: Organization, period: Period, summary: Summary | None = None) -> Callable[[str], str]:
+    return lambda key: drilldown_url(key, org.pk, period.key, summary.pk if summary else None)
+
+
+def document_context(summary: Summary, compiled: dict, *, links: bool = True, with_charts: bool = True) -> dict:
+    period = summary.period
+    figures = compiled.get("figures", {})
+    labels = figure_labels(period)
+    link = figure_linker(summary.organization, period, summary) if links else None
+    sections = []
+    for number, section in enumerate(summary.ordered_sections, start=1):
+        tables = section_tables(section.key, figures, labels)
+        if link:
+            for table in tables:
+                for row in table["rows"]:
+                    row["url"] = link(row["key"])
+        sections.append(
+            {
+                "obj": section,
+                "title": section.get_key_display(),
+                "number": section_number(number) if section.key != SectionKey.INTRODUCTION else "",
+                "html": render_narrative(section.narrative, figures, link),
+                "tables": tables,
+            }
+        )
+    return {
+        "summary": summary,
+        "school": summary.organization.school() if summary.organization.depth else summary.organization,
+        "compiled": compiled,
+        "sections": sections,
+        "charts": charts.all_charts(compiled) if with_charts else [],
+    }
+
+
+def section_number(n: int) -> str:
+    """Chinese documents number their parts 一、二、三; English ones 1. 2. 3. (the introduction is not numbered)."""
+    n -= 1
+    if (get_language() or "").startswith("zh"):
+        return ("一二三四五六七八九十"[n - 1] if 1 <= n <= 10 else str(n)) + "、"
+    return f"{n}. "

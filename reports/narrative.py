@@ -1,0 +1,370 @@
+"""The prose and tables of a summary: drafting each section with its figures written into sentences in
+the UI language, sanitizing the secretary's rich text, and showing `[[figure.key]]` tokens as numbers
+(links to the records behind them on screen)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import nh3
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from branches.models import OrgKind
+from branches.periods import Period
+from meetings.models import MeetingKind
+
+from .figures import sources
+from .models import SectionKey
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li"}
+TOKEN_RE = re.compile(r"\[\[([a-z0-9_.\-]+)\]\]")
+PROMPT_OPEN, PROMPT_CLOSE = "【", "】"
+JOINT_MEETINGS_PER_SEMESTER = 2  # the school's rule (DESIGN §3)
+
+
+# --- sanitizing ----------------------------------------------------------------------------------------
+
+
+def sanitize(text: str) -> str:
+    """The secretary's narrative as safe rich text: only p, br, strong, em, ul, ol, li survive. Plain text
+    (no tags) becomes paragraphs, one per line."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    if not re.search(r"<[a-zA-Z/]", text):
+        paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
+        text = "".join(f"<p>{escape(line)}</p>" for line in paragraphs)
+    return nh3.clean(text, tags=ALLOWED_TAGS, attributes={}, link_rel=None).strip()
+
+
+# --- figures in text -----------------------------------------------------------------------------------
+
+
+def format_value(fig: dict | None, which: str = "value") -> str:
+    if not fig or fig.get(which) is None:
+        return "—"
+    value = fig[which]
+    if fig.get("money"):
+        return f"{Decimal(value):,.2f}"
+    return f"{int(value):,}"
+
+
+def render_narrative(html: str, figures: dict, link: Callable[[str], str] | None = None) -> SafeString:
+    """Sanitized narrative with each `[[key]]` replaced by the figure's value; with `link`, the value
+    links to the records behind it."""
+
+    def replace(match):
+        key = match.group(1)
+        fig = figures.get(key)
+        shown = format_value(fig)
+        if fig is None or link is None:
+            return format_html('<span class="fig">{}</span>', shown)
+        return format_html('<a class="fig" href="{}">{}</a>', link(key), shown)
+
+    return mark_safe(TOKEN_RE.sub(replace, sanitize(html)))  # noqa: S308  (sanitized, then our own markup)
+
+
+def narrative_text(html: str, figures: dict) -> str:
+    """The narrative with tokens replaced, for Word (HTML kept: the Word writer reads the few tags)."""
+    return TOKEN_RE.sub(lambda m: format_value(figures.get(m.group(1))), sanitize(html))
+
+
+def has_prompts(html: str) -> bool:
+    return PROMPT_OPEN in (html or "")
+
+
+# --- tables --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: object  # lazy
+    keys: Callable[[dict], list[str]]
+    target: Callable[[str], int | None] | None = None
+
+
+def _prefixed(prefix: str, order: list[str] | None = None):
+    def keys(figures: dict) -> list[str]:
+        found = [k for k in figures if k.startswith(prefix)]
+        if order:
+            found = [k for k in order if k in figures]
+        return found
+
+    return keys
+
+
+def _meeting_kind_keys(figures: dict) -> list[str]:
+    return [
+        f"meetings.kind.{kind}"
+        for kind in MeetingKind.values
+        if f"meetings.kind.{kind}" in figures
+        and (figures[f"meetings.kind.{kind}"]["value"] or figures[f"meetings.kind.{kind}"]["previous"])
+    ]
+
+
+TABLES = {
+    SectionKey.ORGANIZATION: [
+        Table("organizations", gettext_lazy("Organizations"), _prefixed("orgs.")),
+        Table(
+            "officers",
+            gettext_lazy("Officers and elections"),
+            _prefixed(
+                "",
+                [
+                    "officers.total",
+                    "officers.party",
+                    "officers.league",
+                    "elections.total",
+                    "elections.party",
+                    "elections.league",
+                ],
+            ),
+        ),
+    ],
+    SectionKey.SYSTEMS: [
+        Table(
+            "meetings",
+            gettext_lazy("Meetings by type"),
+            lambda f: (
+                ["meetings.total", "meetings.person_times", *_meeting_kind_keys(f)] if "meetings.total" in f else []
+            ),
+        ),
+        Table(
+            "joint",
+            gettext_lazy("Party–League joint meetings per semester"),
+            _prefixed("meetings.joint."),
+            target=lambda key: JOINT_MEETINGS_PER_SEMESTER,
+        ),
+        Table("votes", gettext_lazy("Votes"), _prefixed("votes.")),
+        Table("people", gettext_lazy("People by political status (on the date compiled)"), _prefixed("people.")),
+    ],
+}
+
+
+def figure_labels(period: Period) -> dict[str, str]:
+    return {f.key: str(f.label) for s in sources() for f in s.figures(period)}
+
+
+def table_rows(table: Table, figures: dict, labels: dict) -> list[dict]:
+    rows = []
+    for key in table.keys(figures):
+        fig = figures[key]
+        target = table.target(key) if table.target else None
+        rows.append(
+            {
+                "key": key,
+                "label": labels.get(key, key),
+                "value": format_value(fig),
+                "previous": format_value(fig, "previous"),
+                "raw": fig["value"],
+                "stock": fig.get("stock"),
+                "target": target,
+                "met": None if target is None else int(fig["value"]) >= target,
+            }
+        )
+    return rows
+
+
+def section_tables(section_key: str, figures: dict, labels: dict) -> list[dict]:
+    out = []
+    for table in TABLES.get(section_key, []):
+        rows = table_rows(table, figures, labels)
+        if rows:
+            out.append({"key": table.key, "title": table.title, "rows": rows, "has_target": table.target is not None})
+    return out
+
+
+def all_tables(figures: dict, labels: dict) -> list[dict]:
+    return [t for key in SectionKey.values for t in section_tables(key, figures, labels)]
+
+
+# --- drafting ------------------------------------------------------------------------------------------
+
+
+def _t(key: str) -> str:
+    return f"[[{key}]]"
+
+
+def _val(figures: dict, key: str) -> int:
+    fig = figures.get(key)
+    return int(Decimal(fig["value"])) if fig else 0
+
+
+def _p(*sentences: str) -> str:
+    text = "".join(s for s in sentences if s)
+    return f"<p>{text}</p>" if text else ""
+
+
+def _prompt(text: str) -> str:
+    return f"<p>{PROMPT_OPEN}{text}{PROMPT_CLOSE}</p>"
+
+
+def _draft_introduction(figures: dict, org_name: str, period: Period) -> str:
+    return _p(
+        _(
+            "During %(period)s, under the leadership of the higher Party organization, %(org)s kept to the "
+            "principle that Party building leads League building. The work of the period is summarized as "
+            "follows."
+        )
+        % {"period": period.label, "org": escape(org_name)}
+    ) + _prompt(_("Add the main ideas and achievements of the period here."))
+
+
+def _draft_organization(figures: dict, org_name: str, period: Period) -> str:
+    parts = []
+    for kind, singular, plural in [
+        (OrgKind.PARTY_GENERAL_BRANCH, "%(n)s Party general branch", "%(n)s Party general branches"),
+        (OrgKind.PARTY_BRANCH, "%(n)s Party branch", "%(n)s Party branches"),
+        (OrgKind.PARTY_GROUP, "%(n)s Party group", "%(n)s Party groups"),
+        (OrgKind.LEAGUE_COMMITTEE, "%(n)s League committee", "%(n)s League committees"),
+        (OrgKind.LEAGUE_BRANCH, "%(n)s League branch", "%(n)s League branches"),
+        (OrgKind.LEAGUE_GROUP, "%(n)s League group", "%(n)s League groups"),
+    ]:
+        key = f"orgs.{kind}"
+        if _val(figures, key):
+            parts.append(ngettext(singular, plural, _val(figures, key)) % {"n": _t(key)})
+    out = ""
+    if parts:
+        out += _p(
+            _("%(org)s has %(list)s.") % {"org": escape(org_name), "list": _(", ").join(parts)},
+        )
+    if "officers.total" in figures:
+        out += _p(
+            ngettext(
+                "At the end of the period %(n)s officer was in post (Party %(party)s, League %(league)s).",
+                "At the end of the period %(n)s officers were in post (Party %(party)s, League %(league)s).",
+                _val(figures, "officers.total"),
+            )
+            % {"n": _t("officers.total"), "party": _t("officers.party"), "league": _t("officers.league")},
+            " ",
+            ngettext(
+                "%(n)s election of a committee was held in the period.",
+                "%(n)s elections of committees were held in the period.",
+                _val(figures, "elections.total"),
+            )
+            % {"n": _t("elections.total")}
+            if "elections.total" in figures
+            else "",
+        )
+    return out + _prompt(_("Describe the work on the League organization and the renewal of its committee."))
+
+
+def _draft_education(figures: dict, org_name: str, period: Period) -> str:
+    out = ""
+    if "meetings.kind.league_class" in figures:
+        out += _p(
+            ngettext(
+                "%(n)s League class was held, with %(p)s person-times of attendance.",
+                "%(n)s League classes were held, with %(p)s person-times of attendance.",
+                _val(figures, "meetings.kind.league_class"),
+            )
+            % {"n": _t("meetings.kind.league_class"), "p": _t("meetings.league_class.person_times")}
+        )
+    return out + _prompt(_("Describe the semester plans and the moral-education series."))
+
+
+def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
+    out = ""
+    if "meetings.kind.party_class" in figures:
+        out += _p(
+            ngettext(
+                "%(n)s Party class was held in the period, with %(p)s person-times of attendance",
+                "%(n)s Party classes were held in the period, with %(p)s person-times of attendance",
+                _val(figures, "meetings.kind.party_class"),
+            )
+            % {"n": _t("meetings.kind.party_class"), "p": _t("meetings.party_class.person_times")},
+            ngettext(
+                "; %(n)s of them was given by a secretary.",
+                "; %(n)s of them were given by secretaries.",
+                _val(figures, "meetings.party_class.by_secretary"),
+            )
+            % {"n": _t("meetings.party_class.by_secretary")},
+        )
+    joint = [k for k in figures if k.startswith("meetings.joint.")]
+    if joint:
+        held = [_("%(semester)s: %(n)s") % {"semester": _semester_label(k), "n": _t(k)} for k in joint]
+        out += _p(
+            _(
+                "The rule asks for at least %(rule)s Party–League joint meetings each semester "
+                "(plan, progress and summary meetings). Joint meetings held — %(list)s."
+            )
+            % {"rule": JOINT_MEETINGS_PER_SEMESTER, "list": _("; ").join(held)}
+        )
+    if "votes.recommendation" in figures:
+        out += _p(
+            ngettext(
+                "League members' meetings voted on %(n)s League member recommended to the Party (推优); "
+                "%(m)s recommendations were carried.",
+                "League members' meetings voted on %(n)s League members recommended to the Party (推优); "
+                "%(m)s recommendations were carried.",
+                _val(figures, "votes.recommendation"),
+            )
+            % {"n": _t("votes.recommendation"), "m": _t("votes.recommendation.passed")},
+            " ",
+            _(
+                "Branch general meetings admitted %(a)s probationary members and converted %(c)s probationary "
+                "members to full membership."
+            )
+            % {"a": _t("votes.admission.passed"), "c": _t("votes.conversion.passed")},
+        )
+    if "people.activist" in figures:
+        out += _p(
+            _(
+                "On the date compiled there were %(app)s Party applicants, %(act)s activists, %(dev)s development "
+                "targets, %(prob)s probationary members and %(full)s full Party members."
+            )
+            % {
+                "app": _t("people.applicant"),
+                "act": _t("people.activist"),
+                "dev": _t("people.development_target"),
+                "prob": _t("people.probationary"),
+                "full": _t("people.full_member"),
+            }
+        )
+    return out + _prompt(
+        _("Describe the training of activists (two contacts, quarterly assessments) and the democratic appraisal.")
+    )
+
+
+def _semester_label(key: str) -> str:
+    return Period.parse("semester:" + key.rsplit(".", 1)[-1]).label
+
+
+def _draft_activities(figures: dict, org_name: str, period: Period) -> str:
+    return _prompt(
+        _(
+            "Describe the theme activities, campus culture, sports and science events, the student aid fund, "
+            "volunteer service and social practice."
+        )
+    )
+
+
+def _draft_honors(figures: dict, org_name: str, period: Period) -> str:
+    return _prompt(_("List the honors received by the school, its organizations and its people."))
+
+
+def _draft_plans(figures: dict, org_name: str, period: Period) -> str:
+    return _prompt(_("Write the plans for next year."))
+
+
+DRAFTERS = {
+    SectionKey.INTRODUCTION: _draft_introduction,
+    SectionKey.ORGANIZATION: _draft_organization,
+    SectionKey.EDUCATION: _draft_education,
+    SectionKey.SYSTEMS: _draft_systems,
+    SectionKey.ACTIVITIES: _draft_activities,
+    SectionKey.HONORS: _draft_honors,
+    SectionKey.PLANS: _draft_plans,
+}
+
+
+def draft_section(key: str, figures: dict, org_name: str, period: Period) -> str:
+    """The drafted narrative of one section, in the active language, with `[[key]]` tokens for figures."""
+    return sanitize(DRAFTERS[key](figures, org_name, period))

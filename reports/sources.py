@@ -1,0 +1,290 @@
+"""The figures the summary compiles, one source per kind of record. Each app's figures are added here as
+its models land; until then its section prints nothing rather than a zero nobody computed."""
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import LEAGUE_KINDS, PARTY_KINDS, Election, Officer, Organization, OrgKind
+from branches.periods import Period
+from meetings.models import LEAGUE_MEETING_KINDS, PARTY_MEETING_KINDS, Meeting, MeetingKind, Vote, VoteKind
+from members.models import Person, PoliticalStatus
+
+from .figures import Column, Figure, Source, day_range, register, subtree_q
+
+
+def _local_date(dt):
+    return timezone.localtime(dt).date() if dt else None
+
+
+# --- organizations -------------------------------------------------------------------------------------
+
+ORG_FIGURES = [
+    (OrgKind.PARTY_GENERAL_BRANCH, _("Party general branches")),
+    (OrgKind.PARTY_BRANCH, _("Party branches")),
+    (OrgKind.PARTY_GROUP, _("Party groups")),
+    (OrgKind.LEAGUE_COMMITTEE, _("League committees")),
+    (OrgKind.LEAGUE_BRANCH, _("League branches")),
+    (OrgKind.LEAGUE_GROUP, _("League groups")),
+]
+
+
+def _organizations(root: Organization, period: Period):
+    return Organization.objects.filter(path__startswith=root.path, is_active=True).filter(
+        Q(founded_on__isnull=True) | Q(founded_on__lte=period.end)
+    )
+
+
+register(
+    Source(
+        key="organizations",
+        label=_("Organizations"),
+        queryset=_organizations,
+        figures=lambda period: [Figure(f"orgs.{kind}", label, Q(kind=kind)) for kind, label in ORG_FIGURES],
+        columns=[
+            Column(_("Name"), lambda o: o.name),
+            Column(_("Kind"), lambda o: o.get_kind_display()),
+            Column(_("Founded on"), lambda o: o.founded_on),
+        ],
+        order_by=("path",),
+    )
+)
+
+
+# --- officers and elections ----------------------------------------------------------------------------
+
+
+def _officers(root: Organization, period: Period):
+    return (
+        Officer.objects.current(on=period.end).filter(subtree_q(root)).select_related("organization", "person", "user")
+    )
+
+
+register(
+    Source(
+        key="officers",
+        label=_("Officers"),
+        queryset=_officers,
+        figures=lambda period: [
+            Figure("officers.total", _("Officers in post")),
+            Figure("officers.party", _("Party officers in post"), Q(organization__kind__in=PARTY_KINDS)),
+            Figure("officers.league", _("League officers in post"), Q(organization__kind__in=LEAGUE_KINDS)),
+        ],
+        columns=[
+            Column(_("Organization"), lambda o: o.organization.name),
+            Column(_("Post"), lambda o: o.get_post_display()),
+            Column(_("Holder"), lambda o: o.person or o.user),
+            Column(_("Term starts"), lambda o: o.started_on),
+        ],
+        order_by=("organization__path", "post"),
+    )
+)
+
+
+def _elections(root: Organization, period: Period):
+    return Election.objects.filter(subtree_q(root), held_on__range=(period.start, period.end)).select_related(
+        "organization"
+    )
+
+
+register(
+    Source(
+        key="elections",
+        label=_("Elections"),
+        queryset=_elections,
+        figures=lambda period: [
+            Figure("elections.total", _("Elections held")),
+            Figure("elections.party", _("Party elections held"), Q(organization__kind__in=PARTY_KINDS)),
+            Figure("elections.league", _("League elections held"), Q(organization__kind__in=LEAGUE_KINDS)),
+        ],
+        columns=[
+            Column(_("Date"), lambda e: e.held_on),
+            Column(_("Organization"), lambda e: e.organization.name),
+            Column(_("Title"), lambda e: e.title),
+            Column(_("Posts filled"), lambda e: e.posts_filled),
+        ],
+        order_by=("held_on", "pk"),
+    )
+)
+
+
+# --- meetings (三会一课) ---------------------------------------------------------------------------------
+
+
+def _meetings(root: Organization, period: Period):
+    start, end = day_range(period)
+    return Meeting.objects.filter(subtree_q(root), starts_at__gte=start, starts_at__lt=end).select_related(
+        "organization"
+    )
+
+
+def _joint_semester_q(semester: Period, period: Period) -> Q:
+    """Joint meetings of one semester, clipped to the period."""
+    clipped = Period("custom", max(semester.start, period.start), min(semester.end, period.end), "")
+    start, end = day_range(clipped)
+    return Q(kind=MeetingKind.JOINT, starts_at__gte=start, starts_at__lt=end)
+
+
+def joint_semesters(period: Period) -> list[Period]:
+    """The semesters the joint-meeting rule is checked for: those starting within the period (a calendar
+    year: spring and autumn), or the one containing a period shorter than a semester."""
+    touching = period.semesters()
+    starting = [s for s in touching if period.start <= s.start <= period.end]
+    return starting or touching[:1]
+
+
+def _meeting_figures(period: Period) -> list[Figure]:
+    figs = [
+        Figure("meetings.total", _("Meetings held")),
+        Figure("meetings.person_times", _("Meeting attendance (person-times)"), sum_field="present_count"),
+        Figure("meetings.party", _("Party meetings held"), Q(kind__in=PARTY_MEETING_KINDS)),
+        Figure("meetings.league", _("League meetings held"), Q(kind__in=LEAGUE_MEETING_KINDS)),
+    ]
+    figs += [Figure(f"meetings.kind.{kind}", label, Q(kind=kind)) for kind, label in MeetingKind.choices]
+    figs += [
+        Figure(
+            "meetings.party_class.person_times",
+            _("Party class attendance (person-times)"),
+            Q(kind=MeetingKind.PARTY_CLASS),
+            sum_field="present_count",
+        ),
+        Figure(
+            "meetings.party_class.by_secretary",
+            _("Party classes given by a secretary"),
+            Q(kind=MeetingKind.PARTY_CLASS, given_by_secretary=True),
+        ),
+        Figure(
+            "meetings.league_class.person_times",
+            _("League class attendance (person-times)"),
+            Q(kind=MeetingKind.LEAGUE_CLASS),
+            sum_field="present_count",
+        ),
+    ]
+    for sem in joint_semesters(period):
+        figs.append(
+            Figure(
+                f"meetings.joint.{sem.key.partition(':')[2]}",
+                _("Party–League joint meetings, %(semester)s") % {"semester": sem.label},
+                _joint_semester_q(sem, period),
+                compare=False,
+            )
+        )
+    return figs
+
+
+def _meeting_series(root: Organization, period: Period) -> dict:
+    rows = (
+        _meetings(root, period)
+        .order_by()
+        .annotate(y=ExtractYear("starts_at"), m=ExtractMonth("starts_at"))
+        .values("y", "m", "kind")
+        .annotate(n=Count("pk"))
+    )
+    per_month: dict[str, dict[str, int]] = {}
+    for row in rows:
+        per_month.setdefault(f"{row['y']:04d}-{row['m']:02d}", {})[row["kind"]] = row["n"]
+    return {"meetings_by_month": {"months": [f"{y:04d}-{m:02d}" for y, m in period.months()], "counts": per_month}}
+
+
+register(
+    Source(
+        key="meetings",
+        label=_("Meetings"),
+        queryset=_meetings,
+        figures=_meeting_figures,
+        columns=[
+            Column(_("Date"), lambda m: _local_date(m.starts_at)),
+            Column(_("Type"), lambda m: m.get_kind_display()),
+            Column(_("Organization"), lambda m: m.organization.name),
+            Column(_("Topic"), lambda m: m.topic),
+            Column(_("Present"), lambda m: m.present_count),
+        ],
+        series=_meeting_series,
+        order_by=("starts_at", "pk"),
+    )
+)
+
+
+# --- votes (admission, conversion, 推优) ----------------------------------------------------------------
+
+
+def _votes(root: Organization, period: Period):
+    start, end = day_range(period)
+    return (
+        Vote.objects.filter(subtree_q(root, "meeting__organization"))
+        .filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
+        .select_related("meeting__organization", "subject")
+        .alias(present2=F("present") * 2, yes2=F("yes") * 2)
+    )
+
+
+# The vote rule (DESIGN §2), as a filter: more than half present, "yes" more than half of those entitled.
+PASSED = Q(present2__gt=F("entitled"), yes2__gt=F("entitled"))
+
+
+def _vote_figures(period: Period) -> list[Figure]:
+    return [
+        Figure("votes.recommendation", _("League members voted on for 推优"), Q(kind=VoteKind.RECOMMENDATION)),
+        Figure(
+            "votes.recommendation.passed", _("推优 recommendations carried"), Q(PASSED, kind=VoteKind.RECOMMENDATION)
+        ),
+        Figure("votes.admission", _("Admission votes"), Q(kind=VoteKind.ADMISSION)),
+        Figure("votes.admission.passed", _("Admissions carried"), Q(PASSED, kind=VoteKind.ADMISSION)),
+        Figure("votes.conversion", _("Conversion votes"), Q(kind=VoteKind.CONVERSION)),
+        Figure("votes.conversion.passed", _("Conversions carried"), Q(PASSED, kind=VoteKind.CONVERSION)),
+    ]
+
+
+register(
+    Source(
+        key="votes",
+        label=_("Votes"),
+        queryset=_votes,
+        figures=_vote_figures,
+        columns=[
+            Column(_("Date"), lambda v: _local_date(v.meeting.starts_at)),
+            Column(_("Organization"), lambda v: v.meeting.organization.name),
+            Column(_("Motion"), lambda v: v.get_kind_display()),
+            Column(_("About"), lambda v: v.subject or v.motion),
+            Column(_("Entitled / present / yes"), lambda v: f"{v.entitled} / {v.present} / {v.yes}"),
+        ],
+        order_by=("meeting__starts_at", "pk"),
+    )
+)
+
+
+# --- people by political status (a state on the compile date) ------------------------------------------
+
+STATUS_FIGURES = [
+    (PoliticalStatus.FULL_MEMBER, _("Party members")),
+    (PoliticalStatus.PROBATIONARY, _("Probationary Party members")),
+    (PoliticalStatus.DEVELOPMENT_TARGET, _("Development targets")),
+    (PoliticalStatus.ACTIVIST, _("Activists")),
+    (PoliticalStatus.APPLICANT, _("Party applicants")),
+    (PoliticalStatus.LEAGUE_MEMBER, _("League members")),
+]
+
+
+def _people(root: Organization, period: Period):
+    return Person.objects.filter(subtree_q(root), is_active=True).select_related("organization")
+
+
+register(
+    Source(
+        key="people",
+        label=_("People"),
+        queryset=_people,
+        figures=lambda period: [
+            Figure(f"people.{status}", label, Q(political_status=status), stock=True)
+            for status, label in STATUS_FIGURES
+        ],
+        columns=[
+            Column(_("Name"), lambda p: p.name),
+            Column(_("Organization"), lambda p: p.organization.name),
+            Column(_("Political status"), lambda p: p.get_political_status_display()),
+            Column(_("Since"), lambda p: p.status_since),
+        ],
+        order_by=("pinyin", "pk"),
+    )
+)
