@@ -54,12 +54,15 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Extract every app's strings into its own catalogue (apps own their locale/ folders).
+# Extract every app's strings into its own catalogue (apps own their locale/ folders); project
+# templates and config go to ./locale.
+APPS := core branches members meetings activities finance reports
 messages: $(STAMP)
-	@for app in core branches members meetings activities finance reports; do \
+	@for app in $(APPS); do mkdir -p $$app/locale; \
 	  (cd $$app && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete -v0) ; done
-	@$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete -v0 --ignore='*/*' --ignore=.venv
-	@$(MANAGE) makemessages -d djangojs -l zh_Hans -l en -v0 --ignore=.venv --ignore=static/vendor --ignore=staticfiles
+	@mkdir -p locale
+	@$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete -v0 --ignore=.venv --ignore=tests \
+	  --ignore=static --ignore=staticfiles $(foreach app,$(APPS),--ignore=$(app))
 	$(MAKE) compilemessages
 
 clean:

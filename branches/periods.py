@@ -80,8 +80,10 @@ class Period:
         out, day = [], self.start
         while day <= self.end:
             s = semester_containing(day)
-            if s.end >= self.start:
-                out.append(s)
+            if day > s.end:  # August, the summer holiday: no semester starts until 1 September
+                day = date(day.year, 9, 1)
+                continue
+            out.append(s)
             day = s.end + timedelta(days=1)
         return out
 
