@@ -23,10 +23,18 @@ from branches.permissions import access, scope
 from core.due import DueItem
 from members.models import PARTY_MEMBER_STATUSES, PoliticalStatus
 
-from .dues import add_months, month_count, month_start
+from .dues import add_months, month_count, month_start, to_fen
 from .models import AidFund, DuesAccount, DuesKind, DuesPayment, EntryKind, FundEntry
 
 ZERO = Decimal("0.00")
+
+
+def money(value) -> Decimal:
+    """An aggregate as an exact two-place Decimal. (SQLite sums decimals as floats; Django rounds them
+    to 15 digits, which this brings back to the fen. PostgreSQL sums numerics exactly.)"""
+    return to_fen(value) if value is not None else ZERO
+
+
 WARN_MONTHS = 3
 ALARM_MONTHS = 6
 
@@ -53,9 +61,9 @@ def _totals(qs) -> dict:
         recipients=Count("recipient", filter=LIVE_GRANT_Q, distinct=True),
     )
     return {
-        "raised": agg["raised"] or ZERO,
-        "granted": -(agg["granted"] or ZERO),
-        "balance": agg["balance"] or ZERO,
+        "raised": money(agg["raised"]),
+        "granted": -money(agg["granted"]),
+        "balance": money(agg["balance"]),
         "grants": agg["grants"],
         "recipients": agg["recipients"],
     }
@@ -83,12 +91,12 @@ def fund_years(fund: AidFund) -> list[dict]:
     )
     out, balance = [], ZERO
     for r in rows:
-        balance += r["net"]
+        balance += money(r["net"])
         out.append(
             {
                 "year": r["year"],
-                "raised": r["raised"] or ZERO,
-                "granted": -(r["granted"] or ZERO),
+                "raised": money(r["raised"]),
+                "granted": -money(r["granted"]),
                 "grants": r["grants"],
                 "recipients": r["recipients"],
                 "balance": balance,
@@ -97,8 +105,8 @@ def fund_years(fund: AidFund) -> list[dict]:
     return out[::-1]
 
 
-def ledger_entries(fund: AidFund, period: Period | None = None, search: str = ""):
-    """The fund's entries in date order with what the ledger shows of them."""
+def ledger_entries(fund: AidFund, period: Period | None = None, search: str = "", newest_first: bool = True):
+    """The fund's entries with what the ledger shows of them, newest first by default."""
     qs = FundEntry.objects.filter(fund=fund).select_related(
         "donor", "recipient", "recipient__organization", "drive", "reverses", "reversal"
     )
@@ -112,25 +120,30 @@ def ledger_entries(fund: AidFund, period: Period | None = None, search: str = ""
             | Q(receipt_number__icontains=search)
             | Q(reason__icontains=search)
         )
-    return qs.order_by("entry_date", "pk")
+    return qs.order_by("-entry_date", "-pk") if newest_first else qs.order_by("entry_date", "pk")
 
 
 def with_running_balance(fund: AidFund, rows: list[FundEntry]) -> list[FundEntry]:
-    """Set `.balance` on consecutive ledger rows: one aggregate for the balance before the first row,
-    then one pass. Rows must be a contiguous slice of the ledger (no search filter)."""
+    """Set `.balance` (the balance after the entry) on consecutive ledger rows, in either order: one
+    aggregate for the balance at the row that comes first in time, then one pass. Rows must be a
+    contiguous slice of the ledger (no search filter)."""
     if not rows:
         return rows
-    first = rows[0]
-    before = (
-        FundEntry.objects.filter(fund=fund)
-        .filter(Q(entry_date__lt=first.entry_date) | Q(entry_date=first.entry_date, pk__lt=first.pk))
-        .aggregate(total=Sum("amount"))["total"]
-        or ZERO
-    )
-    running = before
+    newest_first = len(rows) > 1 and (rows[0].entry_date, rows[0].pk) > (rows[-1].entry_date, rows[-1].pk)
+    anchor = rows[0]
+    if newest_first:
+        # The balance after the newest row on the page: everything up to and including it.
+        upto = Q(entry_date__lt=anchor.entry_date) | Q(entry_date=anchor.entry_date, pk__lte=anchor.pk)
+    else:
+        upto = Q(entry_date__lt=anchor.entry_date) | Q(entry_date=anchor.entry_date, pk__lt=anchor.pk)
+    running = money(FundEntry.objects.filter(fund=fund).filter(upto).aggregate(total=Sum("amount"))["total"])
     for row in rows:
-        running += row.amount
-        row.balance = running
+        if newest_first:
+            row.balance = running
+            running -= row.amount
+        else:
+            running += row.amount
+            row.balance = running
     return rows
 
 
@@ -154,8 +167,9 @@ def notice_rows(fund: AidFund, year: int) -> dict:
         "raised": raised,
         "granted": granted,
         "recipients": len({e.recipient_id for e in grants}),
-        "balance_end": FundEntry.objects.filter(fund=fund, entry_date__year__lte=year).aggregate(t=Sum("amount"))["t"]
-        or ZERO,
+        "balance_end": money(
+            FundEntry.objects.filter(fund=fund, entry_date__year__lte=year).aggregate(t=Sum("amount"))["t"]
+        ),
     }
 
 
@@ -328,7 +342,7 @@ def dues_collected(*, organization: Organization, period: Period, kind: str | No
     )
     if kind:
         qs = qs.filter(account__kind=kind)
-    return qs.aggregate(t=Sum("amount"))["t"] or ZERO
+    return money(qs.aggregate(t=Sum("amount"))["t"])
 
 
 def dues_year_totals(user, year: int) -> list[dict]:
@@ -341,7 +355,7 @@ def dues_year_totals(user, year: int) -> list[dict]:
         .order_by("organization__path", "account__kind")
     )
     labels = dict(DuesKind.choices)
-    return [{**r, "kind_label": str(labels.get(r["account__kind"], ""))} for r in rows]
+    return [{**r, "total": money(r["total"]), "kind_label": str(labels.get(r["account__kind"], ""))} for r in rows]
 
 
 def drives_with_totals(fund: AidFund, search: str = ""):

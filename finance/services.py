@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from branches.models import LEAGUE_KINDS, Organization, OrgKind
 from members.models import PARTY_MEMBER_STATUSES, Category, Person, PoliticalStatus
 
-from .dues import add_months, month_start
+from .dues import add_months, month_start, to_fen
 from .models import AidFund, Drive, DuesAccount, DuesBasis, DuesKind, DuesPayment, EntryKind, FundEntry
 
 # --- aid fund ---------------------------------------------------------------------------------------
@@ -41,7 +41,7 @@ def fund_balance(*, fund: AidFund, on: date | None = None) -> Decimal:
     qs = FundEntry.objects.filter(fund=fund)
     if on is not None:
         qs = qs.filter(entry_date__lte=on)
-    return qs.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return to_fen(qs.aggregate(total=Sum("amount"))["total"] or Decimal("0.00"))
 
 
 def available_on(*, fund: AidFund, on: date) -> Decimal:
@@ -57,7 +57,7 @@ def available_on(*, fund: AidFund, on: date) -> Decimal:
     for day, total in daily:
         if day > on and lowest is None:
             lowest = running  # the balance as of `on` itself
-        running += total
+        running += to_fen(total)
         if day > on:
             lowest = min(lowest, running)
     return running if lowest is None else lowest

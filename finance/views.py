@@ -78,9 +78,15 @@ def fund_create(request):
     return render(request, "finance/fund_form.html", {"form": form})
 
 
+def _ledger_period(request) -> Period | None:
+    """The ledger shows the current year unless asked for another period or `all`."""
+    value = request.GET.get("period", "")
+    return None if value == "all" else Period.parse(value)
+
+
 def ledger(request, pk):
     fund = _fund(request, pk)
-    period = Period.parse(request.GET["period"]) if request.GET.get("period") else None
+    period = _ledger_period(request)
     search = request.GET.get("q", "").strip()
     page = paginate(request, selectors.ledger_entries(fund, period, search), per_page=50)
     if not search:
@@ -90,7 +96,7 @@ def ledger(request, pk):
         "page_obj": page,
         "entries": page.object_list,
         "period": period or calendar_year(timezone.localdate().year),
-        "period_on": period is not None,
+        "whole": period is None,
         "search": search,
         "summary": selectors.fund_summary(fund),
         "years": selectors.fund_years(fund),
@@ -101,8 +107,8 @@ def ledger(request, pk):
 
 def ledger_export(request, pk):
     fund = _fund(request, pk)
-    period = Period.parse(request.GET["period"]) if request.GET.get("period") else None
-    rows = selectors.with_running_balance(fund, list(selectors.ledger_entries(fund, period)))
+    period = _ledger_period(request)
+    rows = selectors.with_running_balance(fund, list(selectors.ledger_entries(fund, period, newest_first=False)))
     entries = Sheet(
         _("Ledger"),
         [

@@ -131,9 +131,14 @@ def test_running_balance_on_a_page_of_the_ledger(fund, donate, grant):
     donate("100.00", on=date(2024, 1, 1))
     donate("50.50", on=date(2024, 1, 2))
     grant("20.25", on=date(2024, 1, 3))
-    rows = list(selectors.ledger_entries(fund))
+    rows = list(selectors.ledger_entries(fund, newest_first=False))
     selectors.with_running_balance(fund, rows[1:])  # a later page: starts from the balance before it
     assert [r.balance for r in rows[1:]] == [D("150.50"), D("130.25")]
+    newest = list(selectors.ledger_entries(fund))
+    selectors.with_running_balance(fund, newest[1:])  # newest first, second page
+    assert [r.balance for r in newest[1:]] == [D("150.50"), D("100.00")]
+    selectors.with_running_balance(fund, newest)
+    assert [r.balance for r in newest] == [D("130.25"), D("150.50"), D("100.00")]
 
 
 def test_totals_per_year_and_distinct_recipients(orgs, fund, donate, grant):

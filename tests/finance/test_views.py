@@ -195,8 +195,13 @@ def test_ledger_shows_running_balance_and_yearly_totals(client_for, league_secre
     donate("100.10", on=date(2024, 1, 1))
     donate("0.20", on=date(2024, 1, 2))
     grant("50.00", on=date(2024, 1, 3))
-    page = client_for(league_secretary).get(reverse("finance:ledger", args=[fund.pk])).content.decode()
+    client = client_for(league_secretary)
+    page = client.get(reverse("finance:ledger", args=[fund.pk]) + "?period=all").content.decode()
     assert "100.30" in page and "50.30" in page
+    page = client.get(reverse("finance:ledger", args=[fund.pk]) + "?period=year:2024").content.decode()
+    assert "100.30" in page and "50.30" in page
+    page = client.get(reverse("finance:ledger", args=[fund.pk]) + "?period=year:2023").content.decode()
+    assert "2024-01-03" not in page
 
 
 def test_public_notice_masks_recipients(client_for, viewer, fund, donate, grant, orgs):
@@ -213,7 +218,7 @@ def test_public_notice_masks_recipients(client_for, viewer, fund, donate, grant,
 def test_ledger_export_is_exact(client_for, viewer, fund, donate):
     donate("0.10", on=date(2024, 1, 1))
     donate("0.20", on=date(2024, 1, 2))
-    response = client_for(viewer).get(reverse("finance:ledger_export", args=[fund.pk]))
+    response = client_for(viewer).get(reverse("finance:ledger_export", args=[fund.pk]) + "?period=all")
     wb = load_workbook(BytesIO(response.content))
     ws = wb.worksheets[0]
     assert str(ws.cell(row=3, column=8).value) in ("0.3", "0.30")
@@ -295,7 +300,8 @@ def test_ledger_query_budget(n, client_for, league_secretary, fund, student, adm
         )
     client = client_for(league_secretary)
     client.get(reverse("finance:index"))  # warm the session
-    _budget(client, reverse("finance:ledger", args=[fund.pk]), django_assert_max_num_queries, 12)
+    _budget(client, reverse("finance:ledger", args=[fund.pk]) + "?period=all", django_assert_max_num_queries, 12)
+    _budget(client, reverse("finance:ledger", args=[fund.pk]) + "?period=year:2024", django_assert_max_num_queries, 12)
     _budget(client, reverse("finance:notice", args=[fund.pk]) + "?year=2024", django_assert_max_num_queries, 10)
     _budget(client, reverse("finance:drives", args=[fund.pk]), django_assert_max_num_queries, 10)
 
