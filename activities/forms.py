@@ -94,6 +94,10 @@ class ActivityFilterForm(forms.Form):
         self.fields["place"].queryset = places
         for name in ("series", "organizer", "place"):
             self.fields[name].empty_label = _("All")
+        for name, f in self.fields.items():
+            css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+            f.widget.attrs.setdefault("class", css)
+        self.fields["q"].widget.attrs["placeholder"] = _("Title or description")
 
     def clean_period(self):
         value = self.cleaned_data.get("period")

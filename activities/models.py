@@ -4,9 +4,10 @@ Access rule (decided through `branches.permissions`, see `activities.selectors`)
 - An activity has one required **lead organizer** (`organization`) and optional **co-organizers**. A user may
   *view* it if they may view the lead or any co-organizer; they may *edit* it (and its participants and
   photos) only if they may edit the lead organizer.
-- A series and a place belong to an organization (usually the League committee or the school); their pages
-  are visible to who may view that organization, editable by who may edit it, and they may be chosen by the
-  activities of that organization's subtree.
+- A series and a place are kept by an organization (usually the League committee or the school). The
+  activities of that organization's subtree may use them, so their pages are visible to who may view the
+  keeping organization or any organization beneath it (a class secretary sees the school's places, with
+  only the activities they may see); they are editable by who may edit the keeping organization.
 - An honor belongs to `organization`: the organization honored, or — for a person's honor — the person's
   organization, which then decides access.
 """
@@ -18,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import audit_history
 from core.models import DomainModel
@@ -53,11 +55,11 @@ class PlaceKind(models.TextChoices):
 
 
 class HonorLevel(models.TextChoices):
-    SCHOOL = "school", _("School")
-    COUNTY = "county", _("District / county")
-    CITY = "city", _("City")
-    PROVINCE = "province", _("Province")
-    NATIONAL = "national", _("National")
+    SCHOOL = "school", pgettext_lazy("honor level", "School")
+    COUNTY = "county", pgettext_lazy("honor level", "District / county")
+    CITY = "city", pgettext_lazy("honor level", "City")
+    PROVINCE = "province", pgettext_lazy("honor level", "Province")
+    NATIONAL = "national", pgettext_lazy("honor level", "National")
 
 
 class Place(DomainModel):

@@ -16,6 +16,15 @@ PLACES = [
     ("叶剑英纪念园", PlaceKind.EDUCATION_BASE, "梅县区雁洋镇", date(2014, 5, 1)),
 ]
 
+SERIES_TITLES = {
+    "三月文明礼貌月": ["文明礼仪主题班会", "文明班级评比", "礼仪知识竞赛", "“文明用语”宣传周"],
+    "学雷锋志愿服务": ["{place}学雷锋志愿服务", "学雷锋义务清扫街道", "走进{place}献爱心"],
+    "清明缅怀革命先烈": ["清明祭扫{place}", "参观{place}", "“缅怀先烈”主题团课"],
+    "五四青年节系列活动": ["新团员入团仪式", "十八岁成人礼", "五四评优表彰大会", "“青春心向党”歌咏比赛"],
+    "科技活动月": ["科技创新大赛", "科普讲座：走进航天", "航模与机器人展示", "创客作品展"],
+    "一二·九爱国主义教育": ["一二·九诗歌朗诵会", "“一二·九”主题团课", "爱国主义知识竞赛"],
+}
+
 # (name, month, category, description)
 SERIES = [
     ("三月文明礼貌月", 3, Category.THEME_EDUCATION, "文明礼仪宣传、文明班级评比、礼仪知识竞赛。"),
@@ -34,7 +43,7 @@ TITLES = {
         "国家安全教育日宣讲",
     ],
     Category.VOLUNTEER: ["{place}志愿服务", "走进{place}献爱心", "{place}义务劳动", "关爱孤寡老人志愿服务"],
-    Category.SOCIAL_PRACTICE: ["参观{place}", "{place}红色研学", "寒假社会实践调查", "暑期“三下乡”社会实践"],
+    Category.SOCIAL_PRACTICE: ["参观{place}", "{place}红色研学", "社区社会调查实践", "“三下乡”社会实践"],
     Category.CAMPUS_CULTURE: ["校园文化艺术节", "经典诵读比赛", "班级合唱比赛", "读书分享会"],
     Category.SPORTS: ["校运会", "篮球联赛", "拔河比赛", "冬季长跑"],
     Category.SCIENCE: ["科技创新作品展", "机器人编程体验", "科普讲座：走进航天", "创客工作坊"],
@@ -94,7 +103,7 @@ def seed(ctx):
     branches = [ctx.orgs["branch1"], ctx.orgs["branch2"]]
     groups_of = {b.pk: [g for g in ctx.party_groups if g.parent_id == b.pk] for b in branches}
 
-    count = 3000 if ctx.large else 300
+    count = 2600 if ctx.large else 260  # plus the series activities: ~3,000 and ~300
     days = max((today - start).days, 1)
     categories, weights = list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values())
     activities, plans = [], []
@@ -136,11 +145,37 @@ def seed(ctx):
             )
         )
         plans.append(scope)
+    # Every series gets its own activities in its month.
+    for (year, month, category), one in series.items():
+        for _ in range(rng.randint(10, 20) if ctx.large else rng.randint(3, 6)):
+            day = date(year, month, rng.randint(1, 28))
+            if day > today:
+                continue
+            kinds = SERVICE_PLACE_KINDS.get(category) or SERVICE_PLACE_KINDS[Category.SOCIAL_PRACTICE]
+            place = rng.choice([p for p in places if p.kind in kinds])
+            title = rng.choice(SERIES_TITLES[one.name])
+            roll = rng.random()
+            lead, scope = (rng.choice(classes), "class") if roll < 0.6 else (league, "league")
+            low, high = HOURS.get(category, (0, 0))
+            activities.append(
+                Activity(
+                    title=title.format(place=place.name),
+                    category=category,
+                    series=one,
+                    organization=lead,
+                    starts_on=day,
+                    place=place if "{place}" in title else None,
+                    service_hours=Decimal(rng.randint(low * 2, high * 2)) / 2 if high else Decimal("0"),
+                    description=f"{one.name}：{one.description}",
+                    outcome="活动有序开展，反响良好。",
+                )
+            )
+            plans.append(scope)
     Activity.objects.bulk_create(activities, batch_size=1000)
 
     participations, heads, co_rows = [], [], []
     through = Activity.co_organizers.through
-    target = 83 if ctx.large else 10  # named participations per activity, on average
+    target = 95 if ctx.large else 10  # named participations per activity, on average
     for activity, scope in zip(activities, plans, strict=True):
         if scope == "party":
             members = [p for g in groups_of[activity.organization_id] for p in staff_by_group.get(g.pk, [])]
@@ -196,7 +231,8 @@ def _seed_honors(ctx, first_year):
         (HonorLevel.PROVINCE, "共青团广东省委员会"),
     ]
     for i, year in enumerate(years):
-        level, body = ladder[min(i, len(ladder) - 1)]
+        # Climbing the ladder: the latest year is the provincial one.
+        level, body = ladder[max(0, len(ladder) - (len(years) - i))]
         add(league, "五四红旗团委", level, body, date(year, 5, 4))
         add(general, "先进基层党组织", HonorLevel.COUNTY, "中共丰顺县委", date(year, 7, 1))
         add(ctx.school, "文明校园", HonorLevel.CITY, "梅州市精神文明建设委员会", date(year, 12, 20))

@@ -30,10 +30,11 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.shortcuts import get_object_or_404
 
 from branches.models import Organization
 from branches.periods import Period
-from branches.permissions import access, can_view, get_for_user_or_404, require_edit
+from branches.permissions import access, can_view, get_for_user_or_404, require_edit, viewable_organizations
 
 from .models import SERVICE_CATEGORIES, Activity, Category, HeadCount, Honor, HonorLevel, Participation, Place, Series
 
@@ -82,6 +83,32 @@ def activity_for_user(user, pk, *, edit: bool = False) -> Activity:
     if edit:
         require_edit(user, activity.organization)
     return activity
+
+
+def _kept_for_q(user) -> Q:
+    """Places and series a user may see: those kept by an organization they may view, and those kept
+    above it (the school's places serve every class: who may use one may see its page)."""
+    acc = access(user)
+    if acc.sees_everything:
+        return Q()
+    return acc.org_q("organization") | usable_in_subtree_q(viewable_organizations(user).only("path"))
+
+
+def visible_places(user):
+    return Place.objects.filter(_kept_for_q(user))
+
+
+def visible_series(user):
+    return Series.objects.filter(_kept_for_q(user))
+
+
+def kept_for_user(user, queryset, pk, *, edit: bool = False):
+    """A place or series from the URL: 404 unless visible (see `_kept_for_q`), 403 when an edit is asked
+    and the user may not edit the keeping organization."""
+    obj = get_object_or_404(queryset.filter(_kept_for_q(user)).select_related("organization"), pk=pk)
+    if edit:
+        require_edit(user, obj.organization)
+    return obj
 
 
 def usable_in_subtree_q(orgs) -> Q:
@@ -355,9 +382,7 @@ def series_for_year(user, year: int) -> list[dict]:
 
 
 def series_years(user) -> list[int]:
-    return sorted(
-        set(Series.objects.filter(access(user).org_q("organization")).values_list("year", flat=True)), reverse=True
-    )
+    return sorted(set(visible_series(user).values_list("year", flat=True)), reverse=True)
 
 
 def visible_honors(user):

@@ -16,7 +16,6 @@ from branches.permissions import (
     can_edit,
     editable_organizations,
     get_for_user_or_404,
-    scope,
     viewable_organizations,
 )
 from core.pagination import paginate
@@ -56,9 +55,9 @@ def activity_list(request):
     orgs = _org_choices(request.user)
     form = ActivityFilterForm(
         request.GET or None,
-        series=scope(request.user, Series.objects.all()),
+        series=selectors.visible_series(request.user),
         organizations=orgs,
-        places=scope(request.user, Place.objects.all()),
+        places=selectors.visible_places(request.user),
     )
     params = form.cleaned_data if form.is_valid() else {}
     page = paginate(request, selectors.activity_list(request.user, params=params))
@@ -289,7 +288,7 @@ def _file_response(field, *, attachment: bool):
 
 def place_list(request):
     _require_access(request.user)
-    qs = scope(request.user, Place.objects.select_related("organization"))
+    qs = selectors.visible_places(request.user).select_related("organization")
     q = request.GET.get("q", "").strip()
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
@@ -308,7 +307,7 @@ def place_list(request):
 
 
 def place_detail(request, pk):
-    place = get_for_user_or_404(request.user, Place.objects.select_related("organization"), pk=pk)
+    place = selectors.kept_for_user(request.user, Place.objects.all(), pk)
     data = selectors.place_detail(request.user, place)
     return render(
         request,
@@ -324,7 +323,7 @@ def place_detail(request, pk):
 
 
 def place_form(request, pk=None):
-    place = get_for_user_or_404(request.user, Place.objects.all(), edit=True, pk=pk) if pk else None
+    place = selectors.kept_for_user(request.user, Place.objects.all(), pk, edit=True) if pk else None
     editable = editable_organizations(request.user).filter(is_active=True)
     if not editable.exists():
         raise PermissionDenied
@@ -337,7 +336,7 @@ def place_form(request, pk=None):
 
 
 def place_delete(request, pk):
-    place = get_for_user_or_404(request.user, Place.objects.all(), edit=True, pk=pk)
+    place = selectors.kept_for_user(request.user, Place.objects.all(), pk, edit=True)
     return _delete(request, place, reverse("activities:place_list"), place.activities.exists())
 
 
@@ -379,7 +378,7 @@ def series_list(request):
 
 
 def series_detail(request, pk):
-    series = get_for_user_or_404(request.user, Series.objects.select_related("organization"), pk=pk)
+    series = selectors.kept_for_user(request.user, Series.objects.all(), pk)
     activities = selectors.visible_activities(request.user).filter(series=series)
     data = selectors.grouped_totals(activities, "series").get(series.pk, selectors.Totals())
     qs = activities.select_related("organization", "place").with_totals().order_by("starts_on", "pk")
@@ -396,7 +395,7 @@ def series_detail(request, pk):
 
 
 def series_form(request, pk=None):
-    series = get_for_user_or_404(request.user, Series.objects.all(), edit=True, pk=pk) if pk else None
+    series = selectors.kept_for_user(request.user, Series.objects.all(), pk, edit=True) if pk else None
     editable = editable_organizations(request.user).filter(is_active=True)
     if not editable.exists():
         raise PermissionDenied
@@ -411,7 +410,7 @@ def series_form(request, pk=None):
 
 
 def series_delete(request, pk):
-    series = get_for_user_or_404(request.user, Series.objects.all(), edit=True, pk=pk)
+    series = selectors.kept_for_user(request.user, Series.objects.all(), pk, edit=True)
     return _delete(request, series, reverse("activities:series_list"), series.activities.exists())
 
 

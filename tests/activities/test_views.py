@@ -246,13 +246,17 @@ def test_place_outsider_404(client_for, class_secretary, outsider, activity, org
 
 
 def test_place_page_shows_only_visible_activities(client_for, class_secretary, other_class_secretary, orgs):
+    """The League committee's place serves every class; each class secretary sees only their activities."""
     place = PlaceFactory(organization=orgs.league)
     ActivityFactory(organization=orgs.class1, place=place, title="一班去")
     ActivityFactory(organization=orgs.class2, place=place, title="二班去")
-    page = client_for(class_secretary).get(reverse("activities:place_detail", args=[place.pk]))
-    assert page.status_code == 404  # the class secretary may not view the League committee's place
-    client = client_for(other_class_secretary)
-    assert client.get(reverse("activities:place_detail", args=[place.pk])).status_code == 404
+    client = client_for(class_secretary)
+    page = client.get(reverse("activities:place_detail", args=[place.pk]))
+    assert page.status_code == 200
+    assert [a.title for a in page.context["page_obj"]] == ["一班去"]
+    assert page.context["grand"].activities == 1
+    assert client.get(reverse("activities:place_edit", args=[place.pk])).status_code == 403
+    assert place.name in client.get(reverse("activities:place_list")).content.decode()
 
 
 # --- series -------------------------------------------------------------------------------------
@@ -272,14 +276,19 @@ def test_series_pages(client_for, league_secretary, class_secretary, activity):
     )
     assert response.status_code == 302
     assert Series.objects.filter(name="三月文明礼貌月").exists()
-    # A class secretary may not view the League committee's series page.
-    assert (
-        client_for(class_secretary).get(reverse("activities:series_detail", args=[activity.series_id])).status_code
-        == 404
-    )
-    assert (
-        client_for(class_secretary).get(reverse("activities:series_edit", args=[activity.series_id])).status_code == 404
-    )
+    # A class secretary sees the League committee's series (their class takes part) but may not edit it.
+    client = client_for(class_secretary)
+    assert client.get(reverse("activities:series_detail", args=[activity.series_id])).status_code == 200
+    assert client.get(reverse("activities:series_edit", args=[activity.series_id])).status_code == 403
+
+
+def test_series_outsider_404(client_for, outsider, orgs):
+    series = SeriesFactory(organization=orgs.league)
+    client = client_for(outsider)
+    assert client.get(reverse("activities:series_detail", args=[series.pk])).status_code == 404
+    assert client.get(reverse("activities:series_edit", args=[series.pk])).status_code == 404
+    assert client.post(reverse("activities:series_delete", args=[series.pk])).status_code == 404
+    assert series.name not in client.get(reverse("activities:series_list"), {"year": 2026}).content.decode()
 
 
 def test_series_viewer_cannot_edit(client_for, viewer, activity):
