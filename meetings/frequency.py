@@ -205,6 +205,15 @@ def _counts(orgs, start: date, end: date, now: datetime):
     return counts
 
 
+def _as_of(today: date) -> datetime:
+    """Meetings started before this instant count as held: now, or the end of `today` when the check is
+    run as of another day (reports on a past date, tests)."""
+    if today == timezone.localdate():
+        return timezone.now()
+    tz = timezone.get_current_timezone()
+    return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min), tz)
+
+
 def _evaluate(rule: Rule, unit: Period, by_month: dict, today: date) -> Check:
     held = 0
     phases: set[str] = set()
@@ -231,7 +240,7 @@ def frequency_table(*, orgs, period: Period, today: date | None = None) -> list[
     """Rows of organizations × months of `period`; each cell lists the checks falling due that month.
 
     `orgs` is an iterable of organizations (already scoped to what the user may view); organizations with
-    no rules are left out. One query for all meetings, whatever the number of organizations or months."""
+    no rules are left out. The check is as of `today` (default: now). One query for all meetings, whatever the number of organizations or months."""
     today = today or timezone.localdate()
     orgs = [o for o in orgs if rules_for(o)]
     if not orgs:
@@ -239,7 +248,7 @@ def frequency_table(*, orgs, period: Period, today: date | None = None) -> list[
     # Query from the start of the longest unit touching the period to the end of the last one.
     start = min(periods.calendar_year(period.start.year).start, periods.semester_containing(period.start).start)
     end = max(periods.calendar_year(period.end.year).end, periods.semester_containing(period.end).end)
-    flat = _counts(orgs, start, end, timezone.now())
+    flat = _counts(orgs, start, end, _as_of(today))
     counts: dict = defaultdict(lambda: defaultdict(list))
     monthly_totals: dict = defaultdict(int)
     for (org_id, y, m, kind, phase, by_sec), n in flat.items():

@@ -87,6 +87,14 @@ def expected_attendees(org: Organization, kind: str) -> QuerySet:
     return subtree.filter(political_status__in=PARTY_MEMBER_STATUSES).order_by("pinyin", "pk")
 
 
+def visitor_candidates(user, org: Organization) -> QuerySet:
+    """Who `user` may add as a visitor (列席) to a meeting of `org`: the people they may view, and the
+    school's teachers and staff (superiors and colleagues often attend a branch's meeting). Only names
+    and organizations are shown."""
+    staff = Q(organization__path__startswith=org.path[:PATH_STEP]) & ~Q(category=Category.STUDENT)
+    return Person.objects.active().filter(access(user).org_q() | staff)
+
+
 def meeting_detail(pk: int) -> Meeting:
     """One meeting with everything its detail and print pages show (fixed number of queries)."""
     attendances = Attendance.objects.select_related("person").order_by("is_visitor", "person__pinyin")

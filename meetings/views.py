@@ -50,8 +50,10 @@ def _attendance_form(request, meeting: Meeting, data=None) -> AttendanceForm:
     expected = list(selectors.expected_attendees(meeting.organization, meeting.kind))
     known = {p.pk for p in expected}
     expected += [a.person for a in existing.values() if not a.is_visitor and a.person_id not in known]
-    visitors = scope(request.user, Person.objects.active())
-    return AttendanceForm(data, people=expected, existing=existing, visitor_queryset=visitors)
+    visitors = selectors.visitor_candidates(request.user, meeting.organization)
+    form = AttendanceForm(data, people=expected, existing=existing, visitor_queryset=visitors)
+    form.organization = meeting.organization
+    return form
 
 
 # --- Lists ------------------------------------------------------------------------------------------
