@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 compilemessages: $(STAMP)
-	@$(MANAGE) compilemessages --ignore=.venv -v0
+	@$(MANAGE) compilemessages --ignore=.venv > $(VENV)/compilemessages.log 2>&1 || (grep -v "^processing" $(VENV)/compilemessages.log; exit 1)
 
 run: setup
 	$(MANAGE) migrate --noinput -v0

@@ -32,7 +32,7 @@ class Period:
         if self.kind == "quarter":
             return _("Q%(q)s %(year)s") % {"q": (self.start.month - 1) // 3 + 1, "year": y}
         if self.kind == "month":
-            return _("%(year)s-%(month)02d") % {"year": y, "month": self.start.month}
+            return _("%(year)s-%(month)s") % {"year": y, "month": f"{self.start.month:02d}"}
         return _("%(start)s to %(end)s") % {"start": self.start.isoformat(), "end": self.end.isoformat()}
 
     def __contains__(self, day: date) -> bool:
