@@ -39,6 +39,7 @@ class Figure:
     money: bool = False
     compare: bool = True  # also compiled for the previous period
     stock: bool = False  # a state on the compile date, not a flow in the period
+    negate: bool = False  # shown with the opposite sign (grants are negative entries of the fund's book)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ def _aggregate(source: Source, root: Organization, period: Period, figs: Sequenc
         return {}
     exprs = {f"f{i}": _aggregate_expr(f) for i, f in enumerate(figs)}
     row = source.queryset(root, period).order_by().aggregate(**exprs)
-    return {f.key: _plain(row[f"f{i}"], f.money) for i, f in enumerate(figs)}
+    return {
+        f.key: _plain(-row[f"f{i}"] if f.negate and row[f"f{i}"] else row[f"f{i}"], f.money) for i, f in enumerate(figs)
+    }
 
 
 def compile_figure(source: Source, fig: Figure, root: Organization, period: Period):

@@ -100,6 +100,15 @@ def _prefixed(prefix: str, order: list[str] | None = None):
     return keys
 
 
+def _nonzero(prefix: str):
+    def keys(figures: dict) -> list[str]:
+        return [
+            k for k, f in figures.items() if k.startswith(prefix) and (f["value"] or f["previous"] or k.count(".") == 1)
+        ]
+
+    return keys
+
+
 def _meeting_kind_keys(figures: dict) -> list[str]:
     return [
         f"meetings.kind.{kind}"
@@ -143,7 +152,20 @@ TABLES = {
             target=lambda key: JOINT_MEETINGS_PER_SEMESTER,
         ),
         Table("votes", gettext_lazy("Votes"), _prefixed("votes.")),
+        Table("pipeline", gettext_lazy("Development of Party members"), _prefixed("pipeline.")),
+        Table("recommendations", gettext_lazy("推优"), _prefixed("recommendations.")),
+        Table("training", gettext_lazy("Activists in training (on the date compiled)"), _prefixed("training.")),
+        Table("appraisal", gettext_lazy("Democratic appraisal"), _prefixed("appraisal.")),
         Table("people", gettext_lazy("People by political status (on the date compiled)"), _prefixed("people.")),
+    ],
+    SectionKey.ACTIVITIES: [
+        Table("activities", gettext_lazy("Activities by category"), _nonzero("activities.")),
+        Table("service", gettext_lazy("Volunteer service and social practice"), _prefixed("service.")),
+        Table("fund", gettext_lazy("Student aid fund"), _prefixed("fund.")),
+        Table("dues", gettext_lazy("Dues collected"), _prefixed("dues.")),
+    ],
+    SectionKey.HONORS: [
+        Table("honors", gettext_lazy("Honors by level"), _prefixed("honors.")),
     ],
 }
 
@@ -197,6 +219,15 @@ def _val(figures: dict, key: str) -> int:
     return int(Decimal(fig["value"])) if fig else 0
 
 
+def when(period: Period) -> str:
+    """How the prose names the period: 本年度, 本学年, 本学期, 本期."""
+    return {
+        "year": _("This year"),
+        "academic": _("This academic year"),
+        "semester": _("This semester"),
+    }.get(period.kind, _("In the period"))
+
+
 def _p(*sentences: str) -> str:
     text = "".join(s for s in sentences if s)
     return f"<p>{text}</p>" if text else ""
@@ -218,18 +249,22 @@ def _draft_introduction(figures: dict, org_name: str, period: Period) -> str:
 
 
 def _draft_organization(figures: dict, org_name: str, period: Period) -> str:
+    counters = [
+        (
+            OrgKind.PARTY_GENERAL_BRANCH,
+            lambda v: ngettext("%(n)s Party general branch", "%(n)s Party general branches", v),
+        ),
+        (OrgKind.PARTY_BRANCH, lambda v: ngettext("%(n)s Party branch", "%(n)s Party branches", v)),
+        (OrgKind.PARTY_GROUP, lambda v: ngettext("%(n)s Party group", "%(n)s Party groups", v)),
+        (OrgKind.LEAGUE_COMMITTEE, lambda v: ngettext("%(n)s League committee", "%(n)s League committees", v)),
+        (OrgKind.LEAGUE_BRANCH, lambda v: ngettext("%(n)s League branch", "%(n)s League branches", v)),
+        (OrgKind.LEAGUE_GROUP, lambda v: ngettext("%(n)s League group", "%(n)s League groups", v)),
+    ]
     parts = []
-    for kind, singular, plural in [
-        (OrgKind.PARTY_GENERAL_BRANCH, "%(n)s Party general branch", "%(n)s Party general branches"),
-        (OrgKind.PARTY_BRANCH, "%(n)s Party branch", "%(n)s Party branches"),
-        (OrgKind.PARTY_GROUP, "%(n)s Party group", "%(n)s Party groups"),
-        (OrgKind.LEAGUE_COMMITTEE, "%(n)s League committee", "%(n)s League committees"),
-        (OrgKind.LEAGUE_BRANCH, "%(n)s League branch", "%(n)s League branches"),
-        (OrgKind.LEAGUE_GROUP, "%(n)s League group", "%(n)s League groups"),
-    ]:
+    for kind, phrase in counters:
         key = f"orgs.{kind}"
         if _val(figures, key):
-            parts.append(ngettext(singular, plural, _val(figures, key)) % {"n": _t(key)})
+            parts.append(phrase(_val(figures, key)) % {"n": _t(key)})
     out = ""
     if parts:
         out += _p(
@@ -261,11 +296,15 @@ def _draft_education(figures: dict, org_name: str, period: Period) -> str:
     if "meetings.kind.league_class" in figures:
         out += _p(
             ngettext(
-                "%(n)s League class was held, with %(p)s person-times of attendance.",
-                "%(n)s League classes were held, with %(p)s person-times of attendance.",
+                "%(when)s, %(n)s League class was held, with %(p)s person-times of attendance.",
+                "%(when)s, %(n)s League classes were held, with %(p)s person-times of attendance.",
                 _val(figures, "meetings.kind.league_class"),
             )
-            % {"n": _t("meetings.kind.league_class"), "p": _t("meetings.league_class.person_times")}
+            % {
+                "when": when(period),
+                "n": _t("meetings.kind.league_class"),
+                "p": _t("meetings.league_class.person_times"),
+            }
         )
     return out + _prompt(_("Describe the semester plans and the moral-education series."))
 
@@ -275,11 +314,15 @@ def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
     if "meetings.kind.party_class" in figures:
         out += _p(
             ngettext(
-                "%(n)s Party class was held in the period, with %(p)s person-times of attendance",
-                "%(n)s Party classes were held in the period, with %(p)s person-times of attendance",
+                "%(when)s, %(n)s Party class was held, with %(p)s person-times of attendance",
+                "%(when)s, %(n)s Party classes were held, with %(p)s person-times of attendance",
                 _val(figures, "meetings.kind.party_class"),
             )
-            % {"n": _t("meetings.kind.party_class"), "p": _t("meetings.party_class.person_times")},
+            % {
+                "when": when(period),
+                "n": _t("meetings.kind.party_class"),
+                "p": _t("meetings.party_class.person_times"),
+            },
             ngettext(
                 "; %(n)s of them was given by a secretary.",
                 "; %(n)s of them were given by secretaries.",
@@ -314,6 +357,57 @@ def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
             )
             % {"a": _t("votes.admission.passed"), "c": _t("votes.conversion.passed")},
         )
+    if "training.total" in figures:
+        out += _p(
+            _(
+                "%(n)s activists and development targets are in training; %(two)s of them have two training "
+                "contacts, and %(q)s were assessed in the current quarter."
+            )
+            % {"n": _t("training.total"), "two": _t("training.two_contacts"), "q": _t("training.assessed")}
+        )
+    if "recommendations.nominated" in figures:
+        out += _p(
+            _(
+                "Through “pushing the best into the Party” (推优), League branches nominated %(n)s League members; "
+                "%(p)s were passed by League members' meetings and %(a)s approved by the League committee. "
+                "%(act)s recommended students became activists and %(dev)s became development targets."
+            )
+            % {
+                "n": _t("recommendations.nominated"),
+                "p": _t("recommendations.passed"),
+                "a": _t("recommendations.approved"),
+                "act": _t("pipeline.activist.recommended"),
+                "dev": _t("pipeline.development_target.recommended"),
+            }
+        )
+    if "pipeline.application" in figures:
+        out += _p(
+            _(
+                "In the period %(app)s Party applications were received; %(act)s activists and %(dev)s development "
+                "targets were chosen; %(adm)s probationary members were admitted and %(conv)s became full members."
+            )
+            % {
+                "app": _t("pipeline.application"),
+                "act": _t("pipeline.activist"),
+                "dev": _t("pipeline.development_target"),
+                "adm": _t("pipeline.admission"),
+                "conv": _t("pipeline.conversion"),
+            }
+        )
+    if _val(figures, "appraisal.total"):
+        out += _p(
+            _(
+                "In the democratic appraisal %(n)s Party members were appraised: %(e)s excellent, %(q)s qualified, "
+                "%(b)s basically qualified and %(u)s unqualified."
+            )
+            % {
+                "n": _t("appraisal.total"),
+                "e": _t("appraisal.excellent"),
+                "q": _t("appraisal.qualified"),
+                "b": _t("appraisal.basic"),
+                "u": _t("appraisal.unqualified"),
+            }
+        )
     if "people.activist" in figures:
         out += _p(
             _(
@@ -338,16 +432,78 @@ def _semester_label(key: str) -> str:
 
 
 def _draft_activities(figures: dict, org_name: str, period: Period) -> str:
-    return _prompt(
-        _(
-            "Describe the theme activities, campus culture, sports and science events, the student aid fund, "
-            "volunteer service and social practice."
+    out = ""
+    if "activities.total" in figures:
+        out += _p(
+            _(
+                "%(when)s, %(n)s activities were held, with %(p)s person-times of participation; %(s)s of them "
+                "belonged to theme series. Campus culture: %(c)s; sports: %(sp)s; science and technology: %(sc)s."
+            )
+            % {
+                "when": when(period),
+                "n": _t("activities.total"),
+                "p": _t("activities.person_times"),
+                "s": _t("activities.series"),
+                "c": _t("activities.category.campus_culture"),
+                "sp": _t("activities.category.sports"),
+                "sc": _t("activities.category.science"),
+            }
         )
+    if "fund.raised" in figures:
+        out += _p(
+            _(
+                "The student aid fund raised %(r)s yuan and granted %(g)s yuan to %(n)s students; its balance at "
+                "the end of the period was %(b)s yuan. Since its start it has raised %(rt)s yuan and aided %(nt)s "
+                "students."
+            )
+            % {
+                "r": _t("fund.raised"),
+                "g": _t("fund.granted"),
+                "n": _t("fund.recipients"),
+                "b": _t("fund.balance"),
+                "rt": _t("fund.raised_total"),
+                "nt": _t("fund.recipients_total"),
+            }
+        )
+    if "service.activities" in figures:
+        out += _p(
+            _(
+                "Volunteer service and social practice: %(n)s activities at %(pl)s places, %(p)s person-times, "
+                "%(h)s hours of service."
+            )
+            % {
+                "n": _t("service.activities"),
+                "pl": _t("service.places"),
+                "p": _t("service.person_times"),
+                "h": _t("service.hours"),
+            }
+        )
+    return out + _prompt(
+        _("Describe the theme activities and the volunteer service in your own words; the figures above are compiled.")
     )
 
 
 def _draft_honors(figures: dict, org_name: str, period: Period) -> str:
-    return _prompt(_("List the honors received by the school, its organizations and its people."))
+    out = ""
+    if "honors.total" in figures:
+        out += _p(
+            ngettext(
+                "%(n)s honor was received in the period: national %(na)s, provincial %(pr)s, city %(ci)s, "
+                "county %(co)s, school %(sc)s.",
+                "%(n)s honors were received in the period: national %(na)s, provincial %(pr)s, city %(ci)s, "
+                "county %(co)s, school %(sc)s.",
+                _val(figures, "honors.total"),
+            )
+            % {
+                "n": _t("honors.total"),
+                "na": _t("honors.level.national"),
+                "pr": _t("honors.level.province"),
+                "ci": _t("honors.level.city"),
+                "co": _t("honors.level.county"),
+                "sc": _t("honors.level.school"),
+            }
+        )
+    return out + _prompt(_("Name the most important honors."))
 
 
 def _draft_plans(figures: dict, org_name: str, period: Period) -> str:

@@ -288,3 +288,6 @@ register(
         order_by=("pinyin", "pk"),
     )
 )
+
+
+from . import sources_apps  # noqa: E402, F401  (members, activities and finance figures)

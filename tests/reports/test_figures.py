@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
@@ -77,7 +78,11 @@ def test_every_drilldown_list_matches_its_figure(year):
         source, figure = find_figure(key, period)
         qs = drilldown_queryset(source, figure, root, period)
         if figure.sum_field:
-            assert (qs.aggregate(s=Sum(figure.sum_field))["s"] or 0) == fig["value"], key
+            total = qs.aggregate(s=Sum(figure.sum_field))["s"] or 0
+            total = -total if figure.negate else total
+            assert (Decimal(total) == Decimal(fig["value"])) if figure.money else total == fig["value"], key
+        elif figure.distinct:
+            assert qs.exclude(**{figure.distinct: None}).values(figure.distinct).distinct().count() == fig["value"]
         else:
             assert qs.count() == fig["value"], key
         checked += 1

@@ -1,0 +1,68 @@
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from reports.services import summary_create, summary_finalize
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def summary(year, party_secretary):
+    with translation.override("zh-hans"):
+        s = summary_create(organization=year.orgs.school, period=year.period, by=party_secretary)
+    summary_finalize(summary=s, by=party_secretary)
+    return s
+
+
+@pytest.fixture
+def zh_client(party_secretary, client_for):
+    client = client_for(party_secretary)
+    client.cookies["django_language"] = "zh-hans"
+    return client
+
+
+@pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler-utils not installed")
+def test_pdf_embeds_a_cjk_font_and_holds_the_chinese_text(summary, zh_client, tmp_path):
+    response = zh_client.get(reverse("reports:pdf", args=[summary.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    path = tmp_path / "s.pdf"
+    path.write_bytes(response.content)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk, fonts
+    assert all(" yes " in line.split("Identity-H", 1)[-1] or " yes" in line for line in cjk)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "城南中学" in text and "组织建设" in text
+    assert "共上党课 2 次" in text.replace("\n", "")
+
+
+def test_docx_opens_and_contains_the_figures(summary, zh_client):
+    from docx import Document
+
+    response = zh_client.get(reverse("reports:docx", args=[summary.pk]))
+    doc = Document(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "共上党课 2 次，参加 22 人次" in text
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "党课" in cells and "22" not in text.split("共上党课")[0]
+
+
+def test_xlsx_has_one_sheet_per_table_with_the_figures(summary, zh_client):
+    from openpyxl import load_workbook
+
+    response = zh_client.get(reverse("reports:xlsx", args=[summary.pk]))
+    wb = load_workbook(io.BytesIO(response.content))
+    assert len(wb.sheetnames) >= 4
+    rows = {r[0]: r for ws in wb.worksheets for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows["党课"][1:3] == (2, 1)
+
+
+def test_exports_of_another_branch_are_404(summary, outsider, client_for):
+    client = client_for(outsider)
+    for name in ("reports:pdf", "reports:docx", "reports:xlsx"):
+        assert client.get(reverse(name, args=[summary.pk])).status_code == 404
