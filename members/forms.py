@@ -185,6 +185,7 @@ class StepForm(forms.Form):
     """A pipeline step for one person. `side` says which organizations may decide it ("party",
     "league", or "person" for membership changes); `run` calls the service."""
 
+    do_not_call_in_templates = True  # the detail page lists step classes
     slug = ""
     side = "party"
     title = ""

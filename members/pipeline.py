@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,6 +61,7 @@ class NextStep:
     due_on: date | None
     severity: str = "info"  # info / warning (due soon) / danger (overdue or missing)
     category: str = ""
+    url: str = ""
 
     @property
     def overdue(self) -> bool:
@@ -70,6 +72,7 @@ STEP_LABELS = {
     "talk": gettext_lazy("Talk with the applicant"),
     "activist": gettext_lazy("Choose as activist"),
     "recommendation": gettext_lazy("推优 by the League branch"),
+    "recommendation-pending": gettext_lazy("推优 in progress: vote or League committee decision"),
     "contacts": gettext_lazy("Assign two training contacts"),
     "assessment": gettext_lazy("Quarterly assessment"),
     "development-target": gettext_lazy("Choose as development target"),
@@ -242,7 +245,7 @@ class Dossier:
         status = self.person.political_status
         steps: list[NextStep] = []
 
-        def add(step, due_on=None, severity=None, category=""):
+        def add(step, due_on=None, severity=None, category="", url=""):
             steps.append(
                 NextStep(
                     step,
@@ -250,13 +253,20 @@ class Dossier:
                     due_on,
                     severity or _severity(due_on, today),
                     category or str(STEP_LABELS[step]),
+                    url or reverse("members:step", args=[self.person.pk, step]),
                 )
             )
 
         if status == PoliticalStatus.APPLICANT:
             if not self.talk_on:
                 add("talk", self.talk_due_on)
-            if self.needs_recommendation(today) and not self.usable_recommendations():
+            pending = self.pending_recommendation()
+            if pending is not None:
+                view = (
+                    "members:recommendation_vote" if pending.status == "nominated" else "members:recommendation_decide"
+                )
+                add("recommendation-pending", url=reverse(view, args=[pending.pk]))
+            elif self.needs_recommendation(today) and not self.usable_recommendations():
                 add("recommendation")
             add("activist")
         elif status == PoliticalStatus.ACTIVIST:
@@ -300,9 +310,12 @@ class Dossier:
         y, q = quarter_of(today)
         if self.assessed_in(y, q):
             return
+        missed = self.missed_quarters(today)
+        if missed:  # overdue since the end of the last quarter without one
+            add("assessment", quarter_bounds(*missed[-1])[1], "danger")
+            return
         _start, end = quarter_bounds(y, q)
-        severity = "danger" if self.missed_quarters(today) else _severity(end, today, soon_days=30)
-        add("assessment", end, severity)
+        add("assessment", end, _severity(end, today, soon_days=30))
 
     # --- 推优 ----------------------------------------------------------------------------------------
 
@@ -311,14 +324,21 @@ class Dossier:
         age = self.person.age_on(on)
         return self.person.is_league_member and age is not None and age < LEAGUE_AGE_LIMIT
 
+    def _recs(self) -> list:
+        if self._recommendations is None:
+            self._recommendations = list(self.person.recommendations.all())
+        return self._recommendations
+
+    def pending_recommendation(self):
+        """A nomination still waiting for its vote or for the League committee."""
+        return next((r for r in self._recs() if r.status in ("nominated", "voted")), None)
+
     @property
     def came_through_recommendation(self) -> bool:
         return any(e.recommendation_id for e in self.cycle)
 
     def usable_recommendations(self) -> list:
         """Approved 推优 records of this person not yet used by a Party decision."""
-        recs = self._recommendations
-        if recs is None:
-            recs = list(self.person.recommendations.all())
+        recs = self._recs()
         used = {e.recommendation_id for e in self.events if e.recommendation_id}
         return [r for r in recs if r.status == "approved" and r.pk not in used]

@@ -294,7 +294,7 @@ def due_items(user, today: date) -> list[DueItem]:
                     category=step.category,
                     title=title,
                     due_on=step.due_on,
-                    url=reverse("members:step", args=[p.pk, step.step]),
+                    url=step.url,
                     organization=str(p.party_org or p.organization),
                     severity=step.severity,
                 )

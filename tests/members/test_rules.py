@@ -150,7 +150,7 @@ def test_assessment_by_a_contact_and_quarter_tracking(orgs, mentors):
     assert d.assessed_in(2025, 2)
     # Q3 2025 missed: on 2025-10-15 the current quarter's assessment is overdue.
     step = [s for s in d.next_steps(date(2025, 10, 15)) if s.step == "assessment"][0]
-    assert step.overdue and step.due_on == date(2025, 12, 31)
+    assert step.overdue and step.due_on == date(2025, 9, 30)
     outsider = f.full_member(orgs.group1, name="周杰")
     with pytest.raises(ValidationError) as exc:
         services.assessment_record(person=p, on=date(2025, 6, 1), contact=outsider, rating="good", thought_report=False)
