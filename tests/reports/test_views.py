@@ -149,7 +149,9 @@ def test_due_page_and_dashboard(year, party_secretary, client_for):
     assert response.status_code == 200
     tiles = {t["key"]: t for t in response.context["blocks"][0]["tiles"]}
     assert tiles["meetings.kind.party_class"]["value"] == "2"
-    assert tiles["meetings.kind.party_class"]["url"].startswith(reverse("reports:drilldown", args=["meetings.kind.party_class"]))
+    assert tiles["meetings.kind.party_class"]["url"].startswith(
+        reverse("reports:drilldown", args=["meetings.kind.party_class"])
+    )
 
 
 def test_dashboard_scopes_to_own_organizations(year, outsider, client_for):
