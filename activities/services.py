@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -139,9 +140,10 @@ def _read_sheet(upload) -> list[tuple]:
     return rows
 
 
-def participants_import_parse(*, activity: Activity, upload) -> ImportResult:
+def participants_import_parse(*, activity: Activity, upload, people=None) -> ImportResult:
     """Read a workbook (first sheet; a header row with 姓名/name and 班级/class or 身份证号/ID number,
-    optionally 时长/hours) and match every row to one person of the school. Writes nothing: the caller
+    optionally 时长/hours) and match every row to one person among `people` (default: the school's; views
+    pass only the people the user may see, so an import reveals nobody else). Writes nothing: the caller
     shows the result and, only if every row is valid, calls `participants_import`."""
     try:
         raw = _read_sheet(upload)
@@ -180,7 +182,7 @@ def participants_import_parse(*, activity: Activity, upload) -> ImportResult:
         elif not r.klass and not r.id_number:
             r.errors.append(_("Give the class or the ID number."))
         rows.append(r)
-    _match_people(activity, rows)
+    _match_people(school_people(activity) if people is None else people, rows)
     seen: dict[int, int] = {}
     for r in rows:
         if r.person is None:
@@ -194,28 +196,22 @@ def participants_import_parse(*, activity: Activity, upload) -> ImportResult:
     return ImportResult(rows=rows)
 
 
-def _match_people(activity: Activity, rows: list[ImportRow]) -> None:
+def _match_people(people, rows: list[ImportRow]) -> None:
     """Two queries: the candidate people by ID number or name, then match in Python."""
     wanted = [r for r in rows if r.name and not r.errors]
     if not wanted:
         return
     names = {r.name for r in wanted}
     ids = {r.id_number for r in wanted if r.id_number}
-    from django.db.models import Q
-
-    candidates = list(
-        school_people(activity).filter(Q(name__in=names) | Q(id_number__in=ids)).select_related("organization")
-    )
+    candidates = list(people.filter(Q(name__in=names) | Q(id_number__in=ids)).select_related("organization"))
     by_id = {p.id_number: p for p in candidates if p.id_number}
     for r in wanted:
         if r.id_number:
             person = by_id.get(r.id_number)
             if person is None:
-                r.errors.append(_("No one in the school has this ID number."))
+                r.errors.append(_("No one you may add has this ID number."))
             elif person.name != r.name:
-                r.errors.append(
-                    _("The ID number belongs to %(name)s, not %(given)s.") % {"name": person.name, "given": r.name}
-                )
+                r.errors.append(_("The ID number does not match this name."))
             else:
                 r.person = person
             continue
@@ -231,7 +227,7 @@ def _match_people(activity: Activity, rows: list[ImportRow]) -> None:
         elif same_name:
             r.errors.append(_("%(name)s is not in class “%(klass)s”.") % {"name": r.name, "klass": r.klass})
         else:
-            r.errors.append(_("No one in the school has this name."))
+            r.errors.append(_("No one you may add has this name."))
 
 
 @transaction.atomic

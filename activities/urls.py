@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/delete/", views.activity_delete, name="delete"),
     path("<int:pk>/participants/", views.participants_pick, name="participants"),
     path("<int:pk>/participants/import/", views.participants_import, name="participants_import"),
+    path("<int:pk>/participants/template.xlsx", views.participants_template, name="participants_template"),
     path("<int:pk>/participants/<int:item>/remove/", views.participation_remove, name="participation_remove"),
     path("<int:pk>/head-counts/", views.head_count_add, name="head_count_add"),
     path("<int:pk>/head-counts/<int:item>/remove/", views.head_count_remove, name="head_count_remove"),

@@ -16,8 +16,10 @@ from branches.permissions import (
     can_edit,
     editable_organizations,
     get_for_user_or_404,
+    scope,
     viewable_organizations,
 )
+from core.exports import Sheet, xlsx_response
 from core.pagination import paginate
 from members.models import Person
 
@@ -226,7 +228,11 @@ def participants_import(request, pk):
     if request.method == "POST":
         form = ParticipantImportForm(request.POST, request.FILES)
         if form.is_valid():
-            result = services.participants_import_parse(activity=activity, upload=form.cleaned_data["file"])
+            result = services.participants_import_parse(
+                activity=activity,
+                upload=form.cleaned_data["file"],
+                people=scope(request.user, services.school_people(activity)),
+            )
             if result.ok:
                 token = signing.dumps(services.import_payload(result), salt=f"{IMPORT_SALT}:{activity.pk}")
     return render(
@@ -234,6 +240,14 @@ def participants_import(request, pk):
         "activities/participants_import.html",
         {"activity": activity, "form": form, "result": result, "token": token},
     )
+
+
+def participants_template(request, pk):
+    """An empty workbook with the columns the import reads."""
+    activity = selectors.activity_for_user(request.user, pk, edit=True)
+    headers = ["姓名", "班级", "身份证号", "时长"]
+    example = [["张三", "高一(1)班", "", str(activity.service_hours)]]
+    return xlsx_response(_("participants.xlsx"), [Sheet(title=_("Participants"), headers=headers, rows=example)])
 
 
 # --- photos -------------------------------------------------------------------------------------

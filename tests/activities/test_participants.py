@@ -124,7 +124,7 @@ def test_import_with_errors_writes_nothing(activity, orgs, students):
     assert errors[2] == ""
     assert "Several people" in errors[3]
     assert "not in class" in errors[4]
-    assert "No one in the school" in errors[5]
+    assert "No one you may add" in errors[5]
     assert "not a number" in errors[6]
     assert "name is missing" in errors[7]
     assert "Same person as row 2" in errors[8]
@@ -178,3 +178,35 @@ def test_import_token_is_bound_to_its_activity(client_for, league_secretary, act
     assert not other.participations.exists()
     client.post(url, {"token": token + "x"})
     assert not activity.participations.exists()
+
+
+def test_import_sees_only_people_the_user_may_see(client_for, class_secretary, orgs, students):
+    """A class secretary's import cannot find (nor reveal) students of another class."""
+    PersonFactory(name="赵敏", category=Category.STUDENT, organization=orgs.class2, id_number="44142320100101123X")
+    activity = ActivityFactory(organization=orgs.class1)
+    client = client_for(class_secretary)
+    upload = xlsx_file(
+        [
+            ("姓名", "班级", "身份证号"),
+            ("张伟", "高一(1)班", ""),
+            ("刘洋", "高一(2)班", ""),
+            ("某某", "", "44142320100101123X"),
+        ]
+    )
+    page = client.post(reverse("activities:participants_import", args=[activity.pk]), {"file": upload})
+    rows = page.context["result"].rows
+    assert rows[0].person == students[0]
+    assert "No one you may add" in rows[1].errors[0]
+    assert rows[2].errors == ["No one you may add has this ID number."]
+    assert "赵敏" not in page.content.decode()
+
+
+def test_import_template_download(client_for, class_secretary, outsider, orgs):
+    activity = ActivityFactory(organization=orgs.class1)
+    response = client_for(class_secretary).get(reverse("activities:participants_template", args=[activity.pk]))
+    assert response.status_code == 200
+    result = services.participants_import_parse(
+        activity=activity, upload=xlsx_file([("姓名", "班级", "身份证号", "时长")])
+    )
+    assert "no participant rows" in result.errors[0]
+    assert client_for(outsider).get(reverse("activities:participants_template", args=[activity.pk])).status_code == 404
