@@ -6,7 +6,7 @@ from branches.periods import Period, academic_year, calendar_year, custom, semes
 from core.forms import VersionedModelForm
 
 from .models import SummarySection
-from .narrative import sanitize
+from .narrative import editable_text, sanitize
 
 
 def period_choices(today) -> list[tuple[str, str]]:
@@ -63,11 +63,16 @@ class SectionForm(VersionedModelForm):
         widgets = {"narrative": forms.Textarea(attrs={"rows": 14, "class": "font-monospace"})}
         help_texts = {
             "narrative": _(
-                "Paragraphs as plain lines, or the tags <p>, <strong>, <em>, <ul>, <ol>, <li>. "
-                "[[…]] marks a figure: it prints the compiled number and links to its records. "
-                "Text in 【】 is a prompt to replace."
+                "One paragraph per line. Bold, italics and lists may be written as HTML (p, strong, em, ul, ol, "
+                "li); anything else is removed. [[…]] marks a figure: it prints the compiled number and links to "
+                "its records. Text in 【】 is a prompt to replace."
             )
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["narrative"] = editable_text(self.instance.narrative)
 
     def clean_narrative(self):
         return sanitize(self.cleaned_data.get("narrative", ""))

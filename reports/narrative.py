@@ -8,12 +8,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from html import unescape
 
 import nh3
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from branches.models import OrgKind
 from branches.periods import Period
@@ -41,6 +42,17 @@ def sanitize(text: str) -> str:
         paragraphs = [line.strip() for line in text.splitlines() if line.strip()]
         text = "".join(f"<p>{escape(line)}</p>" for line in paragraphs)
     return nh3.clean(text, tags=ALLOWED_TAGS, attributes={}, link_rel=None).strip()
+
+
+def editable_text(html: str) -> str:
+    """The narrative as the secretary edits it: plain lines when it is only paragraphs, otherwise the HTML
+    with one block per line."""
+    html = html or ""
+    if not re.search(r"<(?!/?p>)[a-zA-Z/]", html):
+        paragraphs = re.findall(r"<p>(.*?)</p>", html, flags=re.S)
+        if paragraphs or not html:
+            return "\n".join(unescape(p) for p in paragraphs)
+    return re.sub(r"(</(?:p|ul|ol|li)>)", r"\1\n", html).strip()
 
 
 # --- figures in text -----------------------------------------------------------------------------------
@@ -222,10 +234,10 @@ def _val(figures: dict, key: str) -> int:
 def when(period: Period) -> str:
     """How the prose names the period: 本年度, 本学年, 本学期, 本期."""
     return {
-        "year": _("This year"),
-        "academic": _("This academic year"),
-        "semester": _("This semester"),
-    }.get(period.kind, _("In the period"))
+        "year": pgettext("summary prose", "This year"),
+        "academic": pgettext("summary prose", "This academic year"),
+        "semester": pgettext("summary prose", "This semester"),
+    }.get(period.kind, pgettext("summary prose", "In the period"))
 
 
 def _p(*sentences: str) -> str:
