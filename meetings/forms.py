@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -73,7 +75,7 @@ class MeetingForm(VersionedModelForm):
             "decisions": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, organization, kind=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
         self.fields["kind"].choices = [(k, MeetingKind(k).label) for k in kinds_for(organization)]
@@ -84,13 +86,22 @@ class MeetingForm(VersionedModelForm):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         self.fields["phase"].help_text = _("Party–League joint meetings only.")
         self.fields["lecturer"].help_text = _("Party and League classes only.")
+        if kind is not None:
+            # Creating: the type was chosen on the previous step; show only the fields it uses.
+            self.instance.kind = kind
+            del self.fields["kind"]
+            if kind != MeetingKind.JOINT:
+                del self.fields["phase"]
+            else:
+                self.fields["phase"].required = True
+            if kind not in LECTURE_KINDS:
+                for name in ("lecturer", "lecture_title", "given_by_secretary"):
+                    del self.fields[name]
 
-    def clean(self):
-        cleaned = super().clean()
-        kind = cleaned.get("kind")
-        if kind and kind not in LECTURE_KINDS:
-            cleaned["lecturer"], cleaned["lecture_title"], cleaned["given_by_secretary"] = None, "", False
-        return cleaned
+
+def _default_start():
+    now = timezone.localtime()
+    return now.replace(minute=0 if now.minute < 30 else 30, second=0, microsecond=0) - timedelta(hours=1)
 
 
 class MeetingCreateForm(MeetingForm):
@@ -100,6 +111,10 @@ class MeetingCreateForm(MeetingForm):
         initial=True,
         help_text=_("Untick to plan a future meeting; record attendance after it."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].initial = _default_start
 
     def clean(self):
         cleaned = super().clean()

@@ -20,6 +20,9 @@ school year has holidays: League members' meeting (团员大会) ≥ 1 a semeste
 Youth League committee (校团委)
     League committee meeting (团委会) ≥ 2 a semester; League class (团课) ≥ 1 a semester.
 
+Units that ended before an organization existed (its founding date; for a class League branch, the
+September its class entered) are not checked.
+
 A meeting counts as held when it has started (a planned meeting in the future does not count). A unit (a
 month, quarter, semester or year) is "missed" once it has ended short, "open" while it runs, and
 "future" before it starts. Semesters follow `branches.periods` (autumn Sep–Jan, spring Feb–Jul); August
@@ -106,6 +109,16 @@ def rules_for(org) -> tuple[Rule, ...]:
     if is_top_party_org(org):
         rules = (*rules, R_JOINT)
     return rules
+
+
+def org_start(org) -> date | None:
+    """From when the rules apply to `org`: its founding date, or for a class League branch the September
+    its class entered. Units that ended before are not checked."""
+    if org.founded_on:
+        return org.founded_on
+    if org.kind == OrgKind.LEAGUE_BRANCH and org.grade:
+        return date(org.grade, 9, 1)
+    return None
 
 
 def unit_containing(unit: str, day: date) -> Period | None:
@@ -260,8 +273,11 @@ def frequency_table(*, orgs, period: Period, today: date | None = None) -> list[
         rules = rules_for(org)
         cells = {(y, m): Cell(y, m, held=monthly_totals[(org.pk, y, m)]) for y, m in period.months()}
         checks = []
+        since = org_start(org)
         for rule in rules:
             for unit in units_in(rule.unit, period):
+                if since is not None and unit.end < since:
+                    continue
                 check = _evaluate(rule, unit, counts[org.pk], today)
                 checks.append(check)
                 last = (unit.end.year, unit.end.month)

@@ -175,7 +175,7 @@ def meeting_create(request):
         kinds = [(k, MeetingKind(k).label) for k in kinds_for(org)] if org else []
         return render(request, "meetings/meeting_choose.html", {"orgs": orgs, "org": org, "kinds": kinds})
     meeting = Meeting(organization=org, kind=kind)
-    form = MeetingCreateForm(request.POST or None, instance=meeting, organization=org, initial={"kind": kind})
+    form = MeetingCreateForm(request.POST or None, instance=meeting, organization=org, kind=kind)
     att_form = _attendance_form(request, meeting, request.POST or None)
     if request.method == "POST" and form.is_valid():
         record = form.cleaned_data["record_attendance"]
@@ -191,7 +191,8 @@ def meeting_create(request):
             else:
                 messages.success(request, _("Meeting “%(topic)s” saved.") % {"topic": meeting.topic})
                 return redirect(meeting)
-    return render(request, "meetings/meeting_form.html", {"form": form, "att_form": att_form, "org": org})
+    context = {"form": form, "att_form": att_form, "org": org, "kind_label": MeetingKind(kind).label}
+    return render(request, "meetings/meeting_form.html", context)
 
 
 def meeting_edit(request, pk):

@@ -123,3 +123,10 @@ def test_due_items_list_gaps_for_the_users_organizations(orgs, branch_secretary,
     MeetingFactory(organization=orgs.branch1, kind="branch_committee", starts_at=at(2027, 3, 2))
     items = due_items(branch_secretary, date(2027, 3, 15))
     assert not any("Committee" in i.title and i.organization == orgs.branch1.name for i in items)
+
+
+def test_a_class_is_not_checked_before_it_entered(orgs):
+    # class1 is grade 2026: it exists from September 2026
+    result = checks(orgs.class1, periods.custom(date(2026, 2, 1), date(2027, 1, 31)), "l_general", today=TODAY)
+    assert "semester:2026-spring" not in result
+    assert result["semester:2026-autumn"].state == "missed"

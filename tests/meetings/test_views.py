@@ -189,7 +189,7 @@ def test_delete_is_confirmed_and_audited(client_for, branch_secretary, meeting):
 
 
 def test_record_a_vote_shows_the_outcome_and_links_to_the_person(client_for, branch_secretary, meeting, branch1_people):
-    from members.models import PoliticalStatus, Person
+    from members.models import Person, PoliticalStatus
 
     target = branch1_people["chen"]
     Person.objects.filter(pk=target.pk).update(political_status=PoliticalStatus.DEVELOPMENT_TARGET)

@@ -1,0 +1,305 @@
+"""Demo meetings: a multi-year history of 三会一课, League meetings and Party–League joint meetings, with
+attendance. Most organizations keep the rules; the Second Party branch, one Party group and a few class
+League branches fall behind, so the frequency table and the Due list have something to show. A few
+meetings are planned in the coming weeks (calendar, phone feed).
+
+The members seed runs first and already created the branch general meetings and League members'
+meetings that hold the pipeline votes; quarters and semesters that have one are not given another."""
+
+import calendar
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from branches.models import Officer, OrgKind
+from members.models import PARTY_MEMBER_STATUSES, Category, Person, PoliticalStatus
+
+from .frequency import is_top_party_org
+from .models import Attendance, AttendanceStatus, JointPhase, Meeting, MeetingKind
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+TOPICS = {
+    MeetingKind.BRANCH_COMMITTEE: [
+        "研究本月党员教育计划",
+        "讨论发展党员工作安排",
+        "研究主题党日活动方案",
+        "分析党员思想动态",
+        "部署党费收缴工作",
+        "研究入党积极分子培养考察",
+        "讨论支部工作计划落实情况",
+    ],
+    MeetingKind.THEME_PARTY_DAY: [
+        "重温入党誓词",
+        "参观革命烈士纪念馆",
+        "学雷锋志愿服务进社区",
+        "观看红色电影《长津湖》",
+        "走访慰问困难老党员",
+        "敬老院志愿服务",
+        "学习党章党规知识竞赛",
+        "清明祭扫烈士陵园",
+    ],
+    MeetingKind.BRANCH_GENERAL: [
+        "通报支部季度工作，部署下阶段任务",
+        "学习贯彻党的二十大精神",
+        "讨论支部年度工作计划",
+        "学习《中国共产党纪律处分条例》",
+    ],
+    MeetingKind.PARTY_CLASS: [
+        ("踔厉奋发 勇毅前行", "学习党的二十大报告"),
+        ("不忘初心 立德树人", "新时代教师的使命与担当"),
+        ("百年党史中的青年力量", "党史学习教育专题党课"),
+        ("以教育家精神铸魂强师", "师德师风专题党课"),
+        ("全面从严治党永远在路上", "廉洁从教专题党课"),
+    ],
+    MeetingKind.PARTY_GROUP: [
+        "学习习近平新时代中国特色社会主义思想",
+        "交流教育教学工作体会",
+        "学习《习近平谈治国理政》",
+        "开展批评与自我批评",
+        "学习先进典型事迹",
+    ],
+    MeetingKind.ORG_LIFE: ["年度组织生活会暨民主评议党员"],
+    MeetingKind.LEAGUE_GENERAL: [
+        "团员大会：学习团章，开展团员教育评议",
+        "团员大会：团籍注册与团费收缴",
+        "主题团日：青春心向党",
+    ],
+    MeetingKind.LEAGUE_COMMITTEE: [
+        "团支委会：研究本学期团支部工作计划",
+        "团支委会：讨论推优入党人选",
+        "团支委会：筹备主题团日活动",
+    ],
+    MeetingKind.LEAGUE_CLASS: [
+        ("传承五四精神", "五四青年节主题团课"),
+        ("请党放心 强国有我", "青年学生理想信念教育"),
+        ("学习雷锋好榜样", "学雷锋主题团课"),
+        ("做新时代好青年", "团员先进性教育"),
+    ],
+}
+JOINT_TOPICS = {
+    JointPhase.PLAN: "党团联席会议：研究本学期党建带团建工作计划",
+    JointPhase.PROGRESS: "党团联席会议：通报推优入党与志愿服务推进情况",
+    JointPhase.SUMMARY: "党团联席会议：总结本学期党团工作",
+}
+LEAVE_REASONS = ["出差", "外出培训", "病假", "事假", "监考", "带学生参加比赛", "家中有事"]
+PLACES = {"party": ["党员活动室", "会议室", "图书馆报告厅"], "league": ["本班教室", "团委活动室", "学校报告厅"]}
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=SHANGHAI)
+
+
+def _weekday_in(rng, y: int, m: int, lo: int = 1, hi: int | None = None) -> date:
+    """A random school day (Mon–Fri) of month m between days lo and hi."""
+    hi = min(hi or 28, calendar.monthrange(y, m)[1])
+    for _ in range(20):
+        d = date(y, m, rng.randint(lo, hi))
+        if d.weekday() < 5:
+            return d
+    return date(y, m, lo)
+
+
+class _Builder:
+    def __init__(self, ctx):
+        self.ctx, self.rng, self.today = ctx, ctx.rng, ctx.today
+        self.meetings: list[Meeting] = []
+        self.rows: list[list[tuple[int, str, str, bool]]] = []  # attendance per meeting
+        self.now = _at(self.today, 12)
+        school_people = list(
+            Person.objects.filter(organization__path__startswith=ctx.school.path, is_active=True).values_list(
+                "pk", "organization__path", "political_status", "category"
+            )
+        )
+        self.people = school_people
+        self.officers: dict[int, list[int]] = {}
+        for org_id, person_id in (
+            Officer.objects.current(self.today)
+            .filter(organization__path__startswith=ctx.school.path, person__isnull=False)
+            .values_list("organization_id", "person_id")
+        ):
+            self.officers.setdefault(org_id, []).append(person_id)
+        self.existing = set()
+        for org_id, kind, starts in Meeting.objects.filter(organization__path__startswith=ctx.school.path).values_list(
+            "organization_id", "kind", "starts_at"
+        ):
+            local = starts.astimezone(SHANGHAI).date()
+            self.existing.add((org_id, kind, local.year, (local.month - 1) // 3))
+
+    def party_members(self, org) -> list[int]:
+        return [pk for pk, path, st, _c in self.people if path.startswith(org.path) and st in PARTY_MEMBER_STATUSES]
+
+    def league_members(self, org) -> list[int]:
+        return [
+            pk
+            for pk, path, st, cat in self.people
+            if path.startswith(org.path) and cat == Category.STUDENT and st != PoliticalStatus.MASSES
+        ]
+
+    def add(self, org, kind, day: date, *, hour=15, topic=None, expected=(), **extra):
+        rng = self.rng
+        starts = _at(day, hour, rng.choice((0, 30)))
+        pool = TOPICS.get(kind, ["工作会议"])
+        choice = topic or rng.choice(pool)
+        if isinstance(choice, tuple):
+            extra.setdefault("lecture_title", choice[0])
+            choice = choice[1]
+        side = "league" if org.kind in (OrgKind.LEAGUE_BRANCH, OrgKind.LEAGUE_COMMITTEE) else "party"
+        meeting = Meeting(
+            organization=org,
+            kind=kind,
+            topic=str(choice)[:200],
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=rng.choice((45, 60, 90))),
+            place=rng.choice(PLACES[side]),
+            **extra,
+        )
+        rows = []
+        if starts < self.now and expected:
+            for pk in expected:
+                r = rng.random()
+                if r < 0.88:
+                    rows.append((pk, AttendanceStatus.PRESENT, "", False))
+                elif r < 0.96:
+                    rows.append((pk, AttendanceStatus.LEAVE, rng.choice(LEAVE_REASONS), False))
+                else:
+                    rows.append((pk, AttendanceStatus.ABSENT, "", False))
+            meeting.expected_count = len(rows)
+            meeting.present_count = sum(1 for r in rows if r[1] == AttendanceStatus.PRESENT)
+            meeting.leave_count = sum(1 for r in rows if r[1] == AttendanceStatus.LEAVE)
+            meeting.absent_count = sum(1 for r in rows if r[1] == AttendanceStatus.ABSENT)
+            ids = [r[0] for r in rows]
+            meeting.chair_id = ids[0]
+            meeting.recorder_id = ids[-1]
+            present_ids = [r[0] for r in rows if r[1] == AttendanceStatus.PRESENT]
+            meeting.minutes = _minutes(rng, meeting, len(present_ids))
+        self.meetings.append(meeting)
+        self.rows.append(rows)
+        return meeting
+
+    def save(self):
+        created = Meeting.objects.bulk_create(self.meetings, batch_size=500)
+        attendance = [
+            Attendance(meeting=m, person_id=pk, status=status, reason=reason, is_visitor=visitor)
+            for m, rows in zip(created, self.rows, strict=True)
+            for pk, status, reason, visitor in rows
+        ]
+        Attendance.objects.bulk_create(attendance, batch_size=2000)
+        return len(created), len(attendance)
+
+
+def _minutes(rng, meeting, present: int) -> str:
+    return (
+        f"会议由{meeting.organization}召开，应到{meeting.expected_count}人，实到{present}人。\n"
+        f"一、传达学习上级有关文件精神；\n二、围绕“{meeting.topic}”进行讨论，与会同志结合工作实际踊跃发言；\n"
+        "三、对下一阶段工作作出安排。"
+    )
+
+
+def _months(start: date, end: date):
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        yield y, m
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+
+
+def seed(ctx):
+    b = _Builder(ctx)
+    rng, today = ctx.rng, ctx.today
+    start = date(today.year - (3 if ctx.large else 2), 1, 1)
+    horizon = today + timedelta(days=21)  # plan a few meetings ahead
+    behind = {ctx.orgs["branch2"].pk: 0.75}
+    if ctx.party_groups:
+        behind[ctx.party_groups[-1].pk] = 0.6
+    for i, branch in enumerate(ctx.class_branches):
+        if i % 5 == 3:
+            behind[branch.pk] = 0.5
+
+    def keep(org) -> bool:
+        return rng.random() < behind.get(org.pk, 0.97)
+
+    party_orgs = [ctx.orgs["general"], ctx.orgs["branch1"], ctx.orgs["branch2"]]
+    for org in party_orgs:
+        members = b.party_members(org)
+        committee = b.officers.get(org.pk, [])
+        for y, m in _months(start, horizon):
+            first = date(y, m, 1)
+            if first > horizon:
+                break
+            if keep(org):
+                day = _weekday_in(rng, y, m, 1, 12)
+                if day <= horizon:
+                    b.add(org, MeetingKind.BRANCH_COMMITTEE, day, expected=committee or members[:5])
+            if org.kind == OrgKind.PARTY_BRANCH:
+                if keep(org):
+                    day = _weekday_in(rng, y, m, 13, 28)
+                    if day <= horizon:
+                        b.add(org, MeetingKind.THEME_PARTY_DAY, day, hour=14, expected=members)
+                if m in (3, 6, 9, 12):
+                    if (org.pk, MeetingKind.BRANCH_GENERAL, y, (m - 1) // 3) not in b.existing and keep(org):
+                        day = _weekday_in(rng, y, m, 5, 25)
+                        if day <= horizon:
+                            b.add(org, MeetingKind.BRANCH_GENERAL, day, expected=members)
+                    if keep(org):
+                        day = _weekday_in(rng, y, 9 if m == 9 else m - 1, 5, 25)
+                        secretary = m == 6  # the secretary's own Party class, once a year
+                        lecturer = (
+                            (committee[0] if committee and secretary else rng.choice(members)) if members else None
+                        )
+                        if day <= horizon:
+                            b.add(
+                                org,
+                                MeetingKind.PARTY_CLASS,
+                                day,
+                                expected=members,
+                                lecturer_id=lecturer,
+                                given_by_secretary=secretary and bool(committee),
+                            )
+                if m == 12 and keep(org):
+                    day = _weekday_in(rng, y, 12, 15, 28)
+                    if day <= horizon:
+                        b.add(org, MeetingKind.ORG_LIFE, day, expected=members)
+            if is_top_party_org(org) and m in (9, 11, 1, 3, 5, 7):
+                phase = {9: JointPhase.PLAN, 3: JointPhase.PLAN, 11: JointPhase.PROGRESS, 5: JointPhase.PROGRESS}.get(
+                    m, JointPhase.SUMMARY
+                )
+                if m == 7 or (phase != JointPhase.PROGRESS or keep(org)):
+                    lo, hi = (1, 12) if m == 7 else (5, 25)
+                    day = _weekday_in(rng, y, m, lo, hi)
+                    if day <= horizon:
+                        joint_people = committee + b.officers.get(ctx.orgs["league"].pk, [])
+                        b.add(
+                            org, MeetingKind.JOINT, day, topic=JOINT_TOPICS[phase], phase=phase, expected=joint_people
+                        )
+
+    for group in ctx.party_groups:
+        members = b.party_members(group)
+        for y, m in _months(start, horizon):
+            if not keep(group):
+                continue
+            day = _weekday_in(rng, y, m, 1, 28)
+            if day <= horizon:
+                b.add(group, MeetingKind.PARTY_GROUP, day, hour=16, expected=members)
+
+    league = ctx.orgs["league"]
+    for org in [league, *ctx.class_branches]:
+        members = b.league_members(org) if org.kind == OrgKind.LEAGUE_BRANCH else b.officers.get(org.pk, [])
+        committee = b.officers.get(org.pk, []) or members[:3]
+        for y, m in _months(start, horizon):
+            if m in (8,):
+                continue
+            if org.kind == OrgKind.LEAGUE_BRANCH and date(y, m, 1) < date(org.grade, 9, 1):
+                continue  # the class did not exist yet
+            if m in (10, 12, 3, 5) and keep(org):  # two committee meetings a semester
+                day = _weekday_in(rng, y, m, 1, 20)
+                if day <= horizon:
+                    b.add(org, MeetingKind.LEAGUE_COMMITTEE, day, hour=12, expected=committee)
+            if m in (11, 4) and keep(org):
+                day = _weekday_in(rng, y, m, 1, 28)
+                if day <= horizon:
+                    b.add(org, MeetingKind.LEAGUE_CLASS, day, hour=16, expected=members)
+            if m in (12, 6) and org.kind == OrgKind.LEAGUE_BRANCH and keep(org):
+                if (org.pk, MeetingKind.LEAGUE_GENERAL, y, (m - 1) // 3) not in b.existing:
+                    day = _weekday_in(rng, y, m, 1, 25)
+                    if day <= horizon:
+                        b.add(org, MeetingKind.LEAGUE_GENERAL, day, hour=16, expected=members)
+    b.save()
