@@ -52,9 +52,21 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.name}（{obj.organization.short_name or obj.organization.name}）"
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.organization.short_name or obj.organization.name}）"
+def add_pair(form, name: str, label, queryset, initial_ids=(), help_text=""):
+    """Two single choices (`<name>_1`, `<name>_2`) for the school's "two of them" rules: two training
+    contacts, two introducers. `pair(form, name)` reads them back as a list."""
+    initial_ids = list(initial_ids)
+    for i in (1, 2):
+        form.fields[f"{name}_{i}"] = PersonChoiceField(
+            label=f"{label} {i}",
+            queryset=queryset,
+            initial=initial_ids[i - 1] if len(initial_ids) >= i else None,
+            help_text=help_text if i == 2 else "",
+        )
+
+
+def pair(form, name: str) -> list:
+    return [form.cleaned_data[f"{name}_{i}"] for i in (1, 2) if form.cleaned_data.get(f"{name}_{i}")]
 
 
 # --- Person -----------------------------------------------------------------------------------------
@@ -192,6 +204,7 @@ class StepForm(forms.Form):
     rule = ""
     needs_org = True
     has_votes = True  # vote steps say False when no vote has been entered on a meeting yet
+    blocked_until = None  # a rule's first possible day, when it lies ahead
 
     date = forms.DateField(label=_("Date"), widget=DateInput(), initial=_today)
     organization = forms.ModelChoiceField(label=_("Decided by"), queryset=Organization.objects.none())
@@ -301,11 +314,12 @@ class ActivistForm(_RecommendationMixin, DocumentMixin, StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_recommendation()
-        self.fields["contacts"] = PeopleChoiceField(
-            label=_("Training contacts"),
-            queryset=_full_members(self.person),
-            widget=forms.SelectMultiple(attrs={"size": 8}),
-            help_text=_("Choose %(n)s full Party members.") % {"n": CONTACTS_REQUIRED},
+        add_pair(
+            self,
+            "contacts",
+            _("Training contact"),
+            _full_members(self.person),
+            help_text=_("Full Party members; the school's rule is %(n)s.") % {"n": CONTACTS_REQUIRED},
         )
         self.fields["meeting"] = _meeting_field(self.person, [MeetingKind.BRANCH_COMMITTEE, MeetingKind.BRANCH_GENERAL])
 
@@ -315,7 +329,7 @@ class ActivistForm(_RecommendationMixin, DocumentMixin, StepForm):
             person=self.person,
             on=c["date"],
             organization=c["organization"],
-            contacts=list(c["contacts"]),
+            contacts=pair(self, "contacts"),
             recommendation=c.get("recommendation"),
             meeting=c.get("meeting"),
             notes=c["notes"],
@@ -330,16 +344,17 @@ class ContactsForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contacts"] = PeopleChoiceField(
-            label=_("Training contacts"),
-            queryset=_full_members(self.person),
-            widget=forms.SelectMultiple(attrs={"size": 8}),
-            initial=[s.sponsor_id for s in self.dossier.contacts],
+        add_pair(
+            self,
+            "contacts",
+            _("Training contact"),
+            _full_members(self.person),
+            [s.sponsor_id for s in self.dossier.contacts],
         )
 
     def run(self, *, by):
         c = self.cleaned_data
-        return services.contacts_replace(person=self.person, on=c["date"], contacts=list(c["contacts"]), by=by)
+        return services.contacts_replace(person=self.person, on=c["date"], contacts=pair(self, "contacts"), by=by)
 
 
 class AssessmentForm(StepForm):
@@ -381,17 +396,19 @@ class DevelopmentTargetForm(_RecommendationMixin, DocumentMixin, StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._add_recommendation()
-        if self.dossier.target_possible_on:
-            self.fields["date"].initial = max(_today(), self.dossier.target_possible_on)
-            self.fields["date"].help_text = _("Possible from %(date)s.") % {
-                "date": self.dossier.target_possible_on.isoformat()
-            }
-        self.fields["introducers"] = PeopleChoiceField(
-            label=_("Introducers"),
-            queryset=_full_members(self.person),
-            widget=forms.SelectMultiple(attrs={"size": 8}),
-            initial=[s.sponsor_id for s in self.dossier.contacts],
-            help_text=_("Choose %(n)s full Party members (often the training contacts).") % {"n": INTRODUCERS_REQUIRED},
+        possible = self.dossier.target_possible_on
+        if possible:
+            self.fields["date"].help_text = _("Possible from %(date)s.") % {"date": possible.isoformat()}
+            if possible > _today():
+                self.blocked_until = possible
+        add_pair(
+            self,
+            "introducers",
+            _("Introducer"),
+            _full_members(self.person),
+            [s.sponsor_id for s in self.dossier.contacts],
+            help_text=_("Full Party members, often the training contacts; the rule is %(n)s.")
+            % {"n": INTRODUCERS_REQUIRED},
         )
         self.fields["meeting"] = _meeting_field(self.person, [MeetingKind.BRANCH_COMMITTEE])
 
@@ -401,7 +418,7 @@ class DevelopmentTargetForm(_RecommendationMixin, DocumentMixin, StepForm):
             person=self.person,
             on=c["date"],
             organization=c["organization"],
-            introducers=list(c["introducers"]),
+            introducers=pair(self, "introducers"),
             recommendation=c.get("recommendation"),
             meeting=c.get("meeting"),
             notes=c["notes"],
@@ -506,6 +523,12 @@ class ConversionForm(_VoteStepForm):
         "After one year of probation counted from the admission meeting (plus any extension), by a vote of the branch general meeting."
     )
     vote_kind = VoteKind.CONVERSION
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ends = self.dossier.probation_ends_on
+        if ends and ends > _today():
+            self.blocked_until = ends
 
     def run(self, *, by):
         c = self.cleaned_data

@@ -240,7 +240,12 @@ def test_step_refusal_is_shown_on_the_form_with_the_date(client_for, branch_secr
     p = f.activist(orgs.group1, mentors, on=date(2025, 6, 1))
     response = client_for(branch_secretary).post(
         f"/members/{p.pk}/step/development-target/",
-        {"date": "2026-05-31", "organization": orgs.branch1.pk, "introducers": [m.pk for m in mentors]},
+        {
+            "date": "2026-05-31",
+            "organization": orgs.branch1.pk,
+            "introducers_1": mentors[0].pk,
+            "introducers_2": mentors[1].pk,
+        },
     )
     assert response.status_code == 200
     assert "2026-06-01" in response.content.decode()
