@@ -29,9 +29,8 @@ class FundForm(VersionedModelForm):
 
     def __init__(self, *args, organizations=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations.filter(
-            kind=OrgKind.LEAGUE_COMMITTEE
-        ) | organizations.filter(kind=OrgKind.SCHOOL)
+        # The fund belongs to the school's League committee.
+        self.fields["organization"].queryset = organizations.filter(kind=OrgKind.LEAGUE_COMMITTEE)
 
 
 class DriveForm(VersionedModelForm):

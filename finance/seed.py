@@ -61,14 +61,14 @@ def seed_fund(ctx):
         notes="由校团委管理，每学期开展一次募捐，资助家庭经济困难学生。",
     )
     staff, students = list(ctx.staff), list(ctx.students)
-    grants_per_drive = 60 if ctx.large else 35
+    grants_per_drive = 120 if ctx.large else 35
     entries, balance, receipt = [], Decimal("0.00"), 1
     for title, start in _semesters(started, today):
         drive = Drive.objects.create(fund=fund, title=title, starts_on=start, ends_on=start + timedelta(days=30))
         donations = []
-        for person in rng.sample(staff, k=max(1, int(len(staff) * 0.4))):
-            donations.append((person, "", _money(rng, 100, 800, 50)))
-        for person in rng.sample(students, k=min(len(students) // 4, 400)):
+        for person in rng.sample(staff, k=max(1, int(len(staff) * 0.3))):
+            donations.append((person, "", _money(rng, 50, 500, 50)))
+        for person in rng.sample(students, k=min(len(students) // 4, 200)):
             donations.append((person, "", _money(rng, 10, 100, 5) + rng.choice([Decimal("0"), Decimal("0.50")])))
         for name in rng.sample(OUTSIDE_DONORS, k=rng.randint(1, 3)):
             donations.append((None, name, _money(rng, 2000, 6000, 100) + Decimal(rng.choice([0, 0, 66, 88])) / 10))

@@ -74,6 +74,32 @@ def fund_summary(fund: AidFund) -> dict:
     return _totals(FundEntry.objects.filter(fund=fund))
 
 
+def fund_summaries(funds: list[AidFund]) -> dict[int, dict]:
+    """`fund_summary` for several funds in one query, by fund pk."""
+    rows = (
+        FundEntry.objects.filter(fund__in=funds)
+        .values("fund")
+        .annotate(
+            raised=Sum("amount", filter=RAISED_Q),
+            granted=Sum("amount", filter=GRANTED_Q),
+            balance=Sum("amount"),
+            grants=Count("pk", filter=LIVE_GRANT_Q),
+            recipients=Count("recipient", filter=LIVE_GRANT_Q, distinct=True),
+        )
+    )
+    empty = {"raised": ZERO, "granted": ZERO, "balance": ZERO, "grants": 0, "recipients": 0}
+    out = {f.pk: dict(empty) for f in funds}
+    for r in rows:
+        out[r["fund"]] = {
+            "raised": money(r["raised"]),
+            "granted": -money(r["granted"]),
+            "balance": money(r["balance"]),
+            "grants": r["grants"],
+            "recipients": r["recipients"],
+        }
+    return out
+
+
 def fund_years(fund: AidFund) -> list[dict]:
     """Totals per calendar year, newest first (one query)."""
     rows = (

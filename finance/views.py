@@ -48,8 +48,9 @@ def index(request):
     today = timezone.localdate()
     year = _year(request, today.year)
     funds = list(selectors.funds_for(request.user))
+    summaries = selectors.fund_summaries(funds)
     for fund in funds:
-        fund.summary = selectors.fund_summary(fund)
+        fund.summary = summaries[fund.pk]
     behind = selectors.arrears(selectors.accounts_for(request.user), today, minimum=selectors.WARN_MONTHS)
     context = {
         "funds": funds,

@@ -155,6 +155,7 @@ def test_totals_per_year_and_distinct_recipients(orgs, fund, donate, grant):
     assert years[2023]["balance"] == D("800.00")
     assert years[2024]["balance"] == D("950.00")
     assert selectors.fund_summary(fund)["recipients"] == 2
+    assert selectors.fund_summaries([fund])[fund.pk] == selectors.fund_summary(fund)
 
 
 def test_report_figures_for_a_period_and_subtree(orgs, fund, donate, grant):
