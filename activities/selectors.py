@@ -87,11 +87,12 @@ def activity_for_user(user, pk, *, edit: bool = False) -> Activity:
 
 def _kept_for_q(user) -> Q:
     """Places and series a user may see: those kept by an organization they may view, and those kept
-    above it (the school's places serve every class: who may use one may see its page)."""
-    acc = access(user)
-    if acc.sees_everything:
+    above it (the school's places serve every class: who may use one may see its page). One subquery:
+    the keeping organization is the ancestor-or-self of an organization the user may view."""
+    if access(user).sees_everything:
         return Q()
-    return acc.org_q("organization") | usable_in_subtree_q(viewable_organizations(user).only("path"))
+    below = viewable_organizations(user).filter(path__startswith=OuterRef("organization__path"))
+    return Q(Exists(below))
 
 
 def visible_places(user):
@@ -304,10 +305,11 @@ def honors_by_level(*, period: Period, organization: Organization | None = None)
 # --- pages --------------------------------------------------------------------------------------
 
 
-def activity_list(user, *, params) -> "object":
-    """The activity list for `user`, filtered by the validated `params` (an ActivityFilterForm's
-    cleaned_data), with totals and the columns the list shows."""
-    qs = visible_activities(user).select_related("organization", "series", "place").with_totals()
+def filtered_activities(user, *, params):
+    """The activities `user` may see, filtered by validated `params` (an ActivityFilterForm's
+    cleaned_data: q, category, series, place, organizer — its subtree, co-organizers included — and
+    period). Reports link here so that every figure can be traced back to its list."""
+    qs = visible_activities(user)
     p = params
     if p.get("q"):
         qs = qs.filter(Q(title__icontains=p["q"]) | Q(description__icontains=p["q"]))
@@ -322,6 +324,17 @@ def activity_list(user, *, params) -> "object":
     if p.get("period"):
         qs = qs.filter(starts_on__range=(p["period"].start, p["period"].end))
     return qs
+
+
+def activity_list(user, *, params) -> tuple:
+    """(rows, totals): the filtered activities with the columns the list shows and their per-row
+    person-times and hours (one query per page), and the totals over the whole filtered set (three
+    queries)."""
+    base = filtered_activities(user, params=params)
+    grand = Totals()
+    for t in grouped_totals(base, "", key_expr=lambda p: Value(1)).values():
+        grand.add(t)
+    return base.select_related("organization", "series", "place").with_totals(), grand
 
 
 def activity_detail(activity: Activity) -> dict:

@@ -62,7 +62,8 @@ def activity_list(request):
         places=selectors.visible_places(request.user),
     )
     params = form.cleaned_data if form.is_valid() else {}
-    page = paginate(request, selectors.activity_list(request.user, params=params))
+    rows, totals = selectors.activity_list(request.user, params=params)
+    page = paginate(request, rows)
     return render(
         request,
         "activities/activity_list.html",
@@ -71,6 +72,7 @@ def activity_list(request):
             "page_obj": page,
             "period": params.get("period"),
             "presets": presets(),
+            "totals": totals,
             "can_create": access(request.user).can_edit_anything,
         },
     )

@@ -386,3 +386,18 @@ def test_pages_render_in_chinese(client_for, league_secretary, activity):
     client.cookies["django_language"] = "zh-hans"
     page = client.get(reverse("activities:detail", args=[activity.pk])).content.decode()
     assert "人次" in page and "牵头组织" in page
+
+
+def test_list_totals_cover_the_whole_filtered_set(client_for, league_secretary, orgs, students):
+    """The figure above the list is the sum over every matching activity, not only the page shown."""
+    from activities import services
+
+    for i in range(30):
+        a = ActivityFactory(organization=orgs.class1, service_hours=Decimal("1.5"), starts_on=date(2026, 3, 1 + i % 28))
+        services.participants_add(activity=a, people=students[:2])
+    ActivityFactory(organization=orgs.class1, category="sports")
+    page = client_for(league_secretary).get(reverse("activities:list"), {"category": "volunteer"})
+    totals = page.context["totals"]
+    assert (totals.activities, totals.person_times, totals.hours) == (30, 60, Decimal("90.0"))
+    assert len(page.context["page_obj"]) == 25
+    assert "30 activities · 60 person-times · 90.0 hours" in page.content.decode()
