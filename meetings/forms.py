@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from branches.models import PATH_STEP
+from branches.models import PATH_STEP, Officer, Post
 from core.forms import VersionedModelForm
 from core.uploads import validate_document
 from members.models import Category, Person, PoliticalStatus
@@ -114,7 +114,17 @@ class MeetingCreateForm(MeetingForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["starts_at"].initial = _default_start
+        # The usual case is recording a meeting just held, chaired by the secretary.
+        if not self.initial.get("starts_at"):
+            self.initial["starts_at"] = _default_start()
+        if not self.initial.get("chair"):
+            secretary = (
+                Officer.objects.current()
+                .filter(organization=self.instance.organization, post=Post.SECRETARY, person__isnull=False)
+                .values_list("person_id", flat=True)
+                .first()
+            )
+            self.initial["chair"] = secretary
 
     def clean(self):
         cleaned = super().clean()
