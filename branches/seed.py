@@ -30,7 +30,7 @@ def _user(ctx, username, full_name, role):
     if role == Role.ADMINISTRATOR:
         user.is_staff = user.is_superuser = True
         user.save()
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
     ctx.users[username] = user
     return user
 
