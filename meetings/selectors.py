@@ -307,6 +307,22 @@ def _due_item(org, check, severity: str, create_url: str) -> DueItem:
     )
 
 
+def meeting_delete_blockers(meeting: Meeting) -> str:
+    """Why `meeting` cannot be deleted (records elsewhere that rely on it or on its votes), or ""."""
+    from django.db import router
+    from django.db.models.deletion import Collector, ProtectedError
+
+    collector = Collector(using=router.db_for_write(Meeting))
+    try:
+        collector.collect([meeting])
+    except ProtectedError as exc:
+        names = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
+        return _("Records rely on this meeting or its votes (%(what)s): change them first.") % {
+            "what": "、".join(names)
+        }
+    return ""
+
+
 def vote_defaults(meeting: Meeting) -> dict[str, int]:
     """Initial numbers for a new vote, from the recorded attendance (uses the prefetched attendances of
     `meeting_detail`). At a branch general meeting only full members vote (probationary members don't)."""

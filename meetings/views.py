@@ -235,9 +235,12 @@ def meeting_delete(request, pk):
             return redirect(meeting)
         messages.success(request, _("Meeting deleted."))
         return redirect("meetings:list")
-    return render(
-        request, "includes/confirm_delete.html", {"object": meeting, "cancel_url": meeting.get_absolute_url()}
-    )
+    context = {
+        "object": meeting,
+        "cancel_url": meeting.get_absolute_url(),
+        "blockers": selectors.meeting_delete_blockers(meeting),
+    }
+    return render(request, "includes/confirm_delete.html", context)
 
 
 # --- Votes and attachments --------------------------------------------------------------------------

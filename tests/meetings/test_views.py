@@ -234,3 +234,26 @@ def test_frequency_page_colours_cells(client_for, branch_secretary, orgs):
     )
     page = client_for(branch_secretary).get(reverse("meetings:frequency"), {"period": "year:2026"}).content.decode()
     assert "freq-met" in page and "freq-missed" in page and "第一党支部" in page and "第二党支部" not in page
+
+
+def test_delete_shows_blockers_when_a_pipeline_step_relies_on_a_vote(
+    client_for, branch_secretary, meeting, branch1_people
+):
+    from members.models import StatusEvent
+
+    vote = VoteFactory(meeting=meeting, subject=branch1_people["chen"])
+    StatusEvent.objects.create(
+        person=branch1_people["chen"],
+        kind="admission",
+        status="probationary",
+        date=meeting.starts_at.date(),
+        vote=vote,
+        meeting=meeting,
+        organization=meeting.organization,
+    )
+    c = client_for(branch_secretary)
+    page = c.get(reverse("meetings:delete", args=[meeting.pk])).content.decode()
+    assert "Records rely on this meeting" in page
+    r = c.post(reverse("meetings:delete", args=[meeting.pk]), follow=True)
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    assert "refers to a vote" in r.content.decode()
