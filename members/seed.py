@@ -564,16 +564,20 @@ def _transfers(ctx):
         party_admitted_on=date(born.year + 22, 6, 28),
         party_full_on=date(born.year + 23, 7, 1),
     )
+    # Young League teachers turning 28 this year: one holds a League post (stays), one leaves.
     young = [
         p
         for p in ctx.staff
-        if p.league_joined_on and p.league_left_on is None and p.birth_date.year == today.year - 28 and p.is_active
-    ]
-    if not young:
-        p = next(p for p in ctx.staff if p.league_joined_on and p.political_status == PoliticalStatus.LEAGUE_MEMBER)
-        p.birth_date = date(today.year - 28, rng.randint(1, 12), rng.randint(1, 28))
-        p.save(update_fields=["birth_date"])
-        young = [p]
+        if p.league_joined_on
+        and p.league_left_on is None
+        and p.is_active
+        and not p.user_id
+        and p.political_status == PoliticalStatus.LEAGUE_MEMBER
+    ][:2]
+    for i, p in enumerate(young):
+        p.birth_date = date(today.year - 28, 3 + 7 * i, rng.randint(1, 28))
+        p.id_number = make_id_number("441402", p.birth_date, 20 + i)
+        p.save(update_fields=["birth_date", "id_number"])
     Officer.objects.create(
         organization=ctx.orgs["league"],
         person=young[0],
@@ -589,9 +593,19 @@ def _appraisals(ctx):
     rng = ctx.rng
     year = ctx.today.year - 1
     branch_of = {g.pk: g.parent for g in ctx.party_groups}
-    members = Person.objects.filter(
-        political_status=PoliticalStatus.FULL_MEMBER, organization__in=ctx.party_groups, is_active=True
-    ).only("pk", "organization_id")
+    # Party members (full and probationary) who were members here by the end of that year.
+    members = (
+        Person.objects.filter(
+            political_status__in=[PoliticalStatus.FULL_MEMBER, PoliticalStatus.PROBATIONARY],
+            organization__in=ctx.party_groups,
+            is_active=True,
+            memberships__started_on__lte=date(year, 12, 31),
+            status_events__kind=EventKind.ADMISSION,
+            status_events__date__lte=date(year, 12, 31),
+        )
+        .distinct()
+        .only("pk", "organization_id")
+    )
     rows = []
     for p in members:
         rating = rng.choices(

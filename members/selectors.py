@@ -285,9 +285,9 @@ def due_items(user, today: date) -> list[DueItem]:
                 continue
             if step.step in ("development-target", "conversion") and (not step.due_on or step.due_on > horizon):
                 continue
-            y, q = quarter_of(today)
             title = _("%(name)s: %(step)s") % {"name": p.name, "step": step.label}
             if step.step == "assessment":
+                y, q = quarter_of(step.due_on)
                 title = _("%(name)s: assessment for Q%(q)s %(year)s") % {"name": p.name, "q": q, "year": y}
             items.append(
                 DueItem(

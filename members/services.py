@@ -84,7 +84,11 @@ def _fail(field: str, message: str, code: str):
 
 def _lock(person: Person) -> Person:
     """Reload the person under a row lock so two steps for one person cannot interleave."""
-    return Person.objects.select_for_update().select_related("organization", "party_organization").get(pk=person.pk)
+    return (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("organization", "party_organization")
+        .get(pk=person.pk)
+    )
 
 
 def _dossier(person: Person) -> Dossier:
@@ -910,7 +914,7 @@ def recommendation_nominate(
 def recommendation_vote(*, recommendation: Recommendation, vote: Vote, by=None) -> Recommendation:
     """Link the League members' meeting vote (entered on the meeting). A vote that failed closes the
     nomination as not recommended."""
-    rec = Recommendation.objects.select_for_update().select_related("person").get(pk=recommendation.pk)
+    rec = Recommendation.objects.select_for_update(of=("self",)).select_related("person").get(pk=recommendation.pk)
     if rec.status != RecommendationStatus.NOMINATED:
         _fail("__all__", _("This nomination already has its vote."), "voted")
     problem = vote_identity_problem(
@@ -931,7 +935,9 @@ def recommendation_decide(
     *, recommendation: Recommendation, on: date, committee: Organization, approved: bool, by=None, notes: str = ""
 ) -> Recommendation:
     """The League committee signs the recommendation (or declines it)."""
-    rec = Recommendation.objects.select_for_update().select_related("vote__meeting").get(pk=recommendation.pk)
+    rec = (
+        Recommendation.objects.select_for_update(of=("self",)).select_related("vote__meeting").get(pk=recommendation.pk)
+    )
     if rec.status != RecommendationStatus.VOTED:
         _fail("__all__", _("The League members' meeting must pass the recommendation first."), "not_voted")
     if committee is None or committee.kind != OrgKind.LEAGUE_COMMITTEE:
