@@ -6,7 +6,7 @@ in arrears. Bulk inserts: the large school gets tens of thousands of rows in sec
 from datetime import date, timedelta
 from decimal import Decimal
 
-from .dues import month_start, monthly_dues, months_between
+from .dues import add_months, month_start, monthly_dues, months_between
 from .models import AidFund, Drive, DuesAccount, DuesBasis, DuesKind, DuesPayment, EntryKind, FundEntry
 from .services import default_account, payers
 
@@ -136,9 +136,9 @@ def _seed_reversals(fund, user):
 
 
 def seed_dues(ctx):
-    """Dues kept in the app from January of last year."""
+    """Dues kept in the app for the last two years (the last year for the large school: ~30,000 rows)."""
     rng, today = ctx.rng, ctx.today
-    tracking = date(today.year - 1, 1, 1)
+    tracking = add_months(month_start(today), -11 if ctx.large else -23)
     accounts = []
     school_path = ctx.school.path
     for kind in DuesKind.values:

@@ -296,11 +296,12 @@ def sum_paid(by_month: dict) -> Decimal:
 
 @dataclass
 class Arrears:
-    account: DuesAccount
+    account_id: int
     unpaid: int
     owed_months: int
     last_paid: date | None
-    first_unpaid_estimate: date | None
+    starts_on: date
+    account: DuesAccount | None = None  # loaded by `load_accounts`
 
     @property
     def severity(self) -> str:
@@ -311,36 +312,67 @@ class Arrears:
         return "info"
 
     @property
+    def first_unpaid_estimate(self) -> date:
+        if self.last_paid and self.last_paid >= self.starts_on:
+            return add_months(self.last_paid, 1)
+        return self.starts_on
+
+    @property
     def amount(self) -> Decimal | None:
-        due = self.account.monthly_due()
+        due = self.account.monthly_due() if self.account else None
         return None if due is None else due * self.unpaid
 
 
-def arrears(accounts_qs, today: date, minimum: int = 1) -> list[Arrears]:
-    """Accounts with at least `minimum` owed months before the current one left unpaid, worst first.
-    One query: the paid months inside each account's owed window are counted in SQL."""
+def _arrears_stats(accounts_qs, today: date, minimum: int) -> list[Arrears]:
+    """Per account: owed months before the current one, how many of them are unpaid, the last month
+    paid; worst first. One grouped query on the account rows (no people loaded: cheap on 4,000
+    members)."""
     last_month = add_months(month_start(today), -1)
     live = Q(payments__reverses__isnull=True, payments__reversal__isnull=True)
     in_window = Q(payments__month__gte=F("starts_on"), payments__month__lte=last_month)
-    qs = accounts_qs.filter(starts_on__lte=last_month).annotate(
-        paid_count=Count("payments", filter=live & in_window),
-        last_paid=Max("payments__month", filter=live),
+    rows = (
+        accounts_qs.filter(starts_on__lte=last_month)
+        .order_by()
+        .values("pk", "starts_on", "ends_on", "organization__path", "person__pinyin")
+        .annotate(paid_count=Count("payments", filter=live & in_window), last_paid=Max("payments__month", filter=live))
     )
     out = []
-    for a in qs:
-        end = min(last_month, month_start(a.ends_on)) if a.ends_on else last_month
-        owed = month_count(a.starts_on, end)
-        unpaid = owed - a.paid_count
+    for r in rows:
+        end = min(last_month, month_start(r["ends_on"])) if r["ends_on"] else last_month
+        owed = month_count(r["starts_on"], end)
+        unpaid = owed - r["paid_count"]
         if unpaid >= minimum:
-            first = add_months(a.last_paid, 1) if a.last_paid and a.last_paid >= a.starts_on else a.starts_on
-            out.append(Arrears(a, unpaid, owed, a.last_paid, first))
-    out.sort(key=lambda r: (-r.unpaid, r.account.organization.path, r.account.person.pinyin))
-    return out
+            out.append((-unpaid, r["organization__path"], r["person__pinyin"], r["pk"], owed, r))
+    out.sort()
+    return [Arrears(r["pk"], -neg, owed, r["last_paid"], r["starts_on"]) for neg, _p, _n, _pk, owed, r in out]
+
+
+def load_accounts(rows: list[Arrears], accounts_qs) -> list[Arrears]:
+    """Attach the accounts (with person and organization) to some arrears rows: one query."""
+    accounts = accounts_qs.in_bulk([r.account_id for r in rows]) if rows else {}
+    for r in rows:
+        r.account = accounts[r.account_id]
+    return rows
+
+
+def arrears(accounts_qs, today: date, minimum: int = 1, load: bool = True) -> list[Arrears]:
+    """Accounts with at least `minimum` owed months before the current one left unpaid, worst first.
+    One query for the counts (in SQL), one for the accounts unless `load` is False (a page can load
+    only its own rows with `load_accounts`)."""
+    rows = _arrears_stats(accounts_qs, today, minimum)
+    return load_accounts(rows, accounts_qs) if load else rows
+
+
+def arrears_counts(accounts_qs, today: date) -> tuple[int, int]:
+    """(members 3–5 months behind, members 6+ months behind): one query."""
+    stats = _arrears_stats(accounts_qs, today, WARN_MONTHS)
+    alarm = sum(1 for r in stats if r.unpaid >= ALARM_MONTHS)
+    return len(stats) - alarm, alarm
 
 
 def due_items(user, today: date) -> list[DueItem]:
     """The Due list: members 3+ months behind with dues (warning), 6+ months (danger), in the
-    organizations the user may view. Three queries (two for access, one here)."""
+    organizations the user may view. Four queries (two for access, two here)."""
     if not access(user).has_any_access:
         return []
     url = reverse("finance:arrears")

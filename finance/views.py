@@ -51,13 +51,13 @@ def index(request):
     summaries = selectors.fund_summaries(funds)
     for fund in funds:
         fund.summary = summaries[fund.pk]
-    behind = selectors.arrears(selectors.accounts_for(request.user), today, minimum=selectors.WARN_MONTHS)
+    warn, alarm = selectors.arrears_counts(selectors.accounts_for(request.user), today)
     context = {
         "funds": funds,
         "year": year,
         "totals": selectors.dues_year_totals(request.user, year),
-        "warn": sum(1 for r in behind if r.severity == "warning"),
-        "alarm": sum(1 for r in behind if r.severity == "danger"),
+        "warn": warn,
+        "alarm": alarm,
         "can_create_fund": editable_organizations(request.user).exists() and not funds,
         "dues_orgs": scope(request.user, Organization.objects.filter(depth__lte=2), field="")[:20],
     }
@@ -312,17 +312,19 @@ def payment_reverse(request, pk):
     return render(request, "finance/payment_reverse.html", {"payment": payment, "form": form})
 
 
-def _arrears(request):
+def _arrears(request, load=True):
     kind = request.GET.get("kind", "")
     minimum = 1 if request.GET.get("all") else selectors.WARN_MONTHS
     accounts = selectors.accounts_for(request.user, kind=kind, search=request.GET.get("q", "").strip())
-    return selectors.arrears(accounts, timezone.localdate(), minimum=minimum), kind
+    return selectors.arrears(accounts, timezone.localdate(), minimum=minimum, load=load), kind, accounts
 
 
 def arrears(request):
     if not access(request.user).has_any_access:
         raise PermissionDenied
-    rows, kind = _arrears(request)
+    rows, kind, accounts = _arrears(request, load=False)
+    page = paginate(request, rows)
+    selectors.load_accounts(list(page.object_list), accounts)
     context = {
         "page_obj": paginate(request, rows),
         "kind": kind,
@@ -335,7 +337,7 @@ def arrears(request):
 def arrears_export(request):
     if not access(request.user).has_any_access:
         raise PermissionDenied
-    rows, _kind = _arrears(request)
+    rows, _kind, _accounts = _arrears(request)
     sheet = Sheet(
         _("Arrears"),
         [_("Member"), _("Organization"), _("Dues"), _("Months unpaid"), _("Last month paid"), _("Amount owed")],
