@@ -124,7 +124,9 @@ class Series(DomainModel):
 class ActivityQuerySet(models.QuerySet):
     def with_totals(self):
         """Annotate `person_times` (named participations + head counts) and `hours` (named hours +
-        head count × hours per head), each a correlated subquery: one query for any number of rows."""
+        head count × hours per head) as correlated subqueries. Fine for a few rows; pages use
+        `selectors.attach_totals`, which PostgreSQL runs faster on large tables (no subquery per row
+        before the sort)."""
         from .selectors import annotate_totals
 
         return annotate_totals(self)

@@ -161,6 +161,29 @@ def annotate_totals(qs):
     )
 
 
+def attach_totals(activities):
+    """Set `person_times` and `hours` on each activity of a list or a paginator page, in two grouped
+    queries over those activities only. (A page of 25 costs the same whatever the table size; per-row
+    subqueries would be computed for every row before the sort.) Returns the list."""
+    if hasattr(activities, "object_list"):  # a Page: make its rows a list we can decorate
+        activities.object_list = list(activities.object_list)
+        rows = activities.object_list
+    else:
+        rows = activities
+    ids = [a.pk for a in rows]
+    data = grouped_totals(Activity.objects.filter(pk__in=ids), "pk", count_activities=False) if ids else {}
+    for a in rows:
+        t = data.get(a.pk, Totals())
+        a.person_times, a.hours = t.person_times, t.hours
+    return rows
+
+
+def attach_totals_page(page):
+    """`attach_totals` on a paginator page; returns the page."""
+    attach_totals(page)
+    return page
+
+
 @dataclass
 class Totals:
     activities: int = 0
@@ -173,7 +196,7 @@ class Totals:
         self.hours += other.hours
 
 
-def grouped_totals(activities, key: str, key_expr=None) -> dict:
+def grouped_totals(activities, key: str, key_expr=None, *, count_activities: bool = True) -> dict:
     """{key value: Totals} over an activity queryset, grouped by an activity field (`key`, e.g.
     "category", "series", "place") or an expression on the activity (`key_expr`, written relative to
     the activity). Three queries."""
@@ -186,8 +209,9 @@ def grouped_totals(activities, key: str, key_expr=None) -> dict:
         expr = key_expr(prefix) if key_expr else F(f"{prefix}{key}")
         return qs.annotate(_k=expr).values("_k")
 
-    for row in grouped(activities.order_by(), "").annotate(n=Count("pk", distinct=True)):
-        bucket(row["_k"]).activities += row["n"]
+    if count_activities:
+        for row in grouped(activities.order_by(), "").annotate(n=Count("pk", distinct=True)):
+            bucket(row["_k"]).activities += row["n"]
     ids = activities.order_by().values("pk")
     named = grouped(Participation.objects.filter(activity__in=ids).order_by(), "activity__")
     for row in named.annotate(n=Count("pk"), h=Sum(_named_hours_expr())):
@@ -334,7 +358,7 @@ def activity_list(user, *, params) -> tuple:
     grand = Totals()
     for t in grouped_totals(base, "", key_expr=lambda p: Value(1)).values():
         grand.add(t)
-    return base.select_related("organization", "series", "place").with_totals(), grand
+    return base.select_related("organization", "series", "place"), grand
 
 
 def activity_detail(activity: Activity) -> dict:
@@ -377,7 +401,7 @@ def place_detail(user, place: Place) -> dict:
     grand = Totals()
     for t in per_year.values():
         grand.add(t)
-    activities = held.select_related("organization", "series").with_totals()
+    activities = held.select_related("organization", "series")
     return {"years": years, "grand": grand, "activities": activities}
 
 
@@ -387,7 +411,7 @@ def series_for_year(user, year: int) -> list[dict]:
     series = list(Series.objects.filter(access(user).org_q("organization"), year=year).select_related("organization"))
     activities = visible_activities(user).filter(series__in=series)
     data = grouped_totals(activities, "series")
-    rows = list(activities.with_totals().select_related("organization", "place").order_by("starts_on", "pk"))
+    rows = attach_totals(list(activities.select_related("organization", "place").order_by("starts_on", "pk")))
     by_series: dict = {}
     for a in rows:
         by_series.setdefault(a.series_id, []).append(a)

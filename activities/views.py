@@ -63,7 +63,7 @@ def activity_list(request):
     )
     params = form.cleaned_data if form.is_valid() else {}
     rows, totals = selectors.activity_list(request.user, params=params)
-    page = paginate(request, rows)
+    page = selectors.attach_totals_page(paginate(request, rows))
     return render(
         request,
         "activities/activity_list.html",
@@ -332,7 +332,7 @@ def place_detail(request, pk):
             "place": place,
             "years": data["years"],
             "grand": data["grand"],
-            "page_obj": paginate(request, data["activities"]),
+            "page_obj": selectors.attach_totals_page(paginate(request, data["activities"])),
             "can_edit": can_edit(request.user, place.organization),
         },
     )
@@ -397,14 +397,14 @@ def series_detail(request, pk):
     series = selectors.kept_for_user(request.user, Series.objects.all(), pk)
     activities = selectors.visible_activities(request.user).filter(series=series)
     data = selectors.grouped_totals(activities, "series").get(series.pk, selectors.Totals())
-    qs = activities.select_related("organization", "place").with_totals().order_by("starts_on", "pk")
+    qs = activities.select_related("organization", "place").order_by("starts_on", "pk")
     return render(
         request,
         "activities/series_detail.html",
         {
             "series": series,
             "totals": data,
-            "page_obj": paginate(request, qs),
+            "page_obj": selectors.attach_totals_page(paginate(request, qs)),
             "can_edit": can_edit(request.user, series.organization),
         },
     )
