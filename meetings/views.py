@@ -17,11 +17,9 @@ from branches.permissions import (
     can_edit,
     editable_organizations,
     get_for_user_or_404,
-    scope,
     viewable_organizations,
 )
 from core.pagination import paginate
-from members.models import Person
 
 from . import ical, selectors, services
 from .forms import AttachmentForm, AttendanceForm, MeetingCreateForm, MeetingForm, VoteForm
@@ -52,7 +50,7 @@ def _attendance_form(request, meeting: Meeting, data=None) -> AttendanceForm:
     expected += [a.person for a in existing.values() if not a.is_visitor and a.person_id not in known]
     visitors = selectors.visitor_candidates(request.user, meeting.organization)
     form = AttendanceForm(data, people=expected, existing=existing, visitor_queryset=visitors)
-    form.organization = meeting.organization
+    form.organization, form.kind = meeting.organization, meeting.kind
     return form
 
 
@@ -327,12 +325,17 @@ def attachment_delete(request, pk):
 
 
 def person_search(request):
-    """htmx: visitor candidates for the attendance form."""
+    """htmx: visitor candidates for the attendance form (not those already expected)."""
     _require_access(request.user)
     text = request.GET.get("visitor_q", "").strip()
-    people = (
-        scope(request.user, Person.objects.active().select_related("organization")).search(text)[:10] if text else []
-    )
+    org = _org_filter(request)
+    people = []
+    if text and org is not None:
+        people = selectors.visitor_candidates(request.user, org).select_related("organization").search(text)
+        kind = request.GET.get("kind", "")
+        if kind in MeetingKind.values:
+            people = people.exclude(pk__in=selectors.expected_attendees(org, kind).values("pk"))
+        people = people[:10]
     return render(request, "meetings/_visitor_results.html", {"people": people})
 
 

@@ -257,3 +257,20 @@ def test_delete_shows_blockers_when_a_pipeline_step_relies_on_a_vote(
     r = c.post(reverse("meetings:delete", args=[meeting.pk]), follow=True)
     assert Meeting.objects.filter(pk=meeting.pk).exists()
     assert "refers to a vote" in r.content.decode()
+
+
+def test_visitor_search_offers_colleagues_but_not_other_classes_students(
+    client_for, class_secretary, orgs, class1_students, branch1_people
+):
+    c = client_for(class_secretary)
+    url = reverse("meetings:person_search")
+    page = c.get(url, {"org": orgs.class1.pk, "kind": "league_general", "visitor_q": "黄"}).content.decode()
+    assert "黄勇" not in page  # a student of another class
+    page = c.get(url, {"org": orgs.class1.pk, "kind": "league_general", "visitor_q": "张"}).content.decode()
+    assert "张伟" in page  # a teacher of the school may attend as a visitor
+    page = c.get(url, {"org": orgs.class1.pk, "kind": "league_general", "visitor_q": "李"}).content.decode()
+    assert "李明" not in page  # already expected at this meeting
+
+
+def test_visitor_search_needs_a_role(client_for, norole_user):
+    assert client_for(norole_user).get(reverse("meetings:person_search"), {"visitor_q": "张"}).status_code == 403
