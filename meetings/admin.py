@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Attendance, Meeting, Vote
+from .models import Attendance, Meeting, MeetingAttachment, Vote
 
 
 class AttendanceInline(admin.TabularInline):
@@ -10,13 +10,20 @@ class AttendanceInline(admin.TabularInline):
     raw_id_fields = ["person"]
 
 
+class AttachmentInline(admin.TabularInline):
+    model = MeetingAttachment
+    extra = 0
+    fields = ["original_name", "content_type", "size", "caption", "uploaded_by"]
+    readonly_fields = fields
+
+
 @admin.register(Meeting)
 class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["topic", "kind", "organization", "starts_at"]
     list_filter = ["kind"]
     search_fields = ["topic"]
     list_select_related = ["organization"]
-    inlines = [AttendanceInline]
+    inlines = [AttendanceInline, AttachmentInline]
     raw_id_fields = ["chair", "recorder", "lecturer"]
 
 
