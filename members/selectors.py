@@ -199,6 +199,29 @@ def timeline(person: Person) -> list[TimelineEntry]:
     return sorted(out, key=lambda t: t.day, reverse=True)
 
 
+def unused_votes(person: Person) -> list:
+    """Votes about `person` entered on meetings and not yet used by a step (admission, conversion,
+    推优): the detail page points to the step that picks each."""
+    from meetings.models import Vote, VoteKind
+
+    step_of = {VoteKind.ADMISSION: "admission", VoteKind.CONVERSION: "conversion"}
+    votes = (
+        Vote.objects.filter(subject=person, kind__in=[*step_of, VoteKind.RECOMMENDATION], status_event__isnull=True)
+        .filter(recommendation__isnull=True)
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+    )
+    out = []
+    for v in votes:
+        if v.kind == VoteKind.RECOMMENDATION:
+            rec = next((r for r in person.recommendations.all() if r.status == RecommendationStatus.NOMINATED), None)
+            url = reverse("members:recommendation_vote", args=[rec.pk]) if rec else ""
+        else:
+            url = reverse("members:step", args=[person.pk, step_of[v.kind]])
+        out.append({"vote": v, "url": url})
+    return out
+
+
 # --- The pipeline board and the Due list ------------------------------------------------------------
 
 

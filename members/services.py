@@ -771,6 +771,77 @@ def cancellation_record(
     return event
 
 
+# --- Corrections ------------------------------------------------------------------------------------
+
+
+def _derive(person: Person) -> None:
+    """Status and League membership again from the remaining history (after a withdrawal)."""
+    events = list(person.status_events.order_by("date", "pk"))
+    joined = left = None
+    for e in events:
+        if e.kind == EventKind.LEAGUE_JOINED:
+            joined, left = e.date, None
+        elif e.kind == EventKind.LEAGUE_LEFT:
+            left = e.date
+    person.league_joined_on, person.league_left_on = joined, left
+    with_status = [e for e in events if e.status]
+    if with_status:
+        person.political_status, person.status_since = with_status[-1].status, with_status[-1].date
+    else:
+        person.political_status = PoliticalStatus.LEAGUE_MEMBER if person.is_league_member else PoliticalStatus.MASSES
+        person.status_since = joined if person.is_league_member else None
+    person.version += 1
+    person.save(
+        update_fields=[
+            "political_status",
+            "status_since",
+            "league_joined_on",
+            "league_left_on",
+            "version",
+            "updated_at",
+        ]
+    )
+
+
+@transaction.atomic
+def status_event_withdraw(*, event: StatusEvent, by=None) -> Person:
+    """Withdraw the latest recorded step, entered by mistake: the event goes (the audit trail keeps
+    it), what it set up is undone (contacts or introducers assigned with it, contacts it ended, the vote
+    or 推优 it used becomes free again), and the status is derived again from the remaining history.
+    Only the latest step can be withdrawn, so the history never becomes inconsistent."""
+    person = _lock(event.person)
+    latest = person.status_events.order_by("-date", "-pk").first()
+    if latest is None or latest.pk != event.pk:
+        _fail(
+            "__all__",
+            _("Only the latest step can be withdrawn: withdraw “%(step)s” of %(date)s first.")
+            % {"step": latest.get_kind_display(), "date": _d(latest.date)},
+            "not_latest",
+        )
+    if event.from_file:
+        _fail("__all__", _("Steps from the personnel file are corrected by an administrator."), "from_file")
+    role = {EventKind.ACTIVIST: SponsorRole.CONTACT, EventKind.DEVELOPMENT_TARGET: SponsorRole.INTRODUCER}.get(
+        event.kind
+    )
+    if role:
+        for row in Sponsor.objects.filter(person=person, role=role, assigned_on=event.date, ended_on__isnull=True):
+            row.delete()
+    if event.kind in (EventKind.CONVERSION, EventKind.CANCELLATION):
+        for row in Sponsor.objects.filter(person=person, ended_on=event.date):
+            row.ended_on = None
+            row.version += 1
+            row.save()
+    event.delete()
+    _derive(person)
+    return person
+
+
+@transaction.atomic
+def assessment_delete(*, assessment: Assessment, by=None) -> None:
+    """Remove an assessment entered by mistake (the audit trail keeps it)."""
+    assessment.delete()
+
+
 # --- League -----------------------------------------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ from .forms import (
     RecommendationVoteForm,
     RosterUploadForm,
 )
-from .models import AppraisalRating, ExportLog, Recommendation, RosterImport, StatusEvent
+from .models import AppraisalRating, Assessment, ExportLog, Recommendation, RosterImport, StatusEvent
 from .pipeline import Dossier
 
 logger = logging.getLogger("partyleague.members")
@@ -152,6 +152,9 @@ def person_detail(request, pk):
     sides = {side: deciding_organizations(request.user, person, side=side).exists() for side in ("party", "league")}
     sides["person"] = can_edit_person(request.user, person)
     steps = [STEPS[s] for s in STEPS_BY_STATUS.get(person.political_status, [])]
+    events = list(person.status_events.all())
+    latest = max(events, key=lambda e: (e.date, e.pk)) if events else None
+    withdrawable = latest if latest and not latest.from_file and can_edit(request.user, latest.organization) else None
     if person.is_active:
         steps.append(STEPS["transfer-out"])
     else:
@@ -169,6 +172,9 @@ def person_detail(request, pk):
             "show_sensitive": can_see_sensitive(request.user, person),
             "today": today,
             "age": person.age_on(today),
+            "withdrawable": withdrawable,
+            "can_delete_assessments": sides["party"],
+            "waiting_votes": selectors.unused_votes(person),
         },
     )
 
@@ -252,6 +258,51 @@ def person_step(request, pk, step):
         request,
         "members/person_step.html",
         {"person": person, "form": form, "dossier": dossier, "today": timezone.localdate()},
+    )
+
+
+def _event_for_edit(request, pk) -> StatusEvent:
+    event = get_object_or_404(
+        StatusEvent.objects.select_related("person__organization", "person__party_organization", "organization"), pk=pk
+    )
+    if not can_view_person(request.user, event.person):
+        raise Http404
+    require(can_edit(request.user, event.organization))
+    return event
+
+
+def event_withdraw(request, pk):
+    """Withdraw the latest step (a mistake), after a confirmation."""
+    event = _event_for_edit(request, pk)
+    if request.method == "POST":
+        try:
+            services.status_event_withdraw(event=event, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Step withdrawn: %(step)s.") % {"step": event.get_kind_display()})
+        return redirect(event.person)
+    return render(
+        request,
+        "includes/confirm_delete.html",
+        {"object": event, "cancel_url": event.person.get_absolute_url(), "blockers": None},
+    )
+
+
+def assessment_delete(request, pk):
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("person__organization", "person__party_organization"), pk=pk
+    )
+    person = assessment.person
+    if not can_view_person(request.user, person):
+        raise Http404
+    require(deciding_organizations(request.user, person, side="party").exists())
+    if request.method == "POST":
+        services.assessment_delete(assessment=assessment, by=request.user)
+        messages.success(request, _("Assessment deleted."))
+        return redirect(person)
+    return render(
+        request, "includes/confirm_delete.html", {"object": assessment, "cancel_url": person.get_absolute_url()}
     )
 
 
