@@ -61,7 +61,10 @@ def activity_list(request):
         organizations=orgs,
         places=selectors.visible_places(request.user),
     )
-    params = form.cleaned_data if form.is_valid() else {}
+    # A filter that does not validate (e.g. an organizer outside the user's view) is dropped; the
+    # others still apply.
+    form.is_valid()
+    params = getattr(form, "cleaned_data", {})
     rows, totals = selectors.activity_list(request.user, params=params)
     page = selectors.attach_totals_page(paginate(request, rows))
     return render(

@@ -68,6 +68,7 @@ def test_list_filters_and_search(client_for, league_secretary, activity, orgs):
     assert titles(organizer=orgs.league.pk) == {"敬老院志愿服务", "篮球赛"}
     assert titles(period="year:2025") == {"篮球赛"}
     assert titles(period="junk", page="x") == {"敬老院志愿服务", "篮球赛"}
+    assert titles(category="sports", organizer="999999") == {"篮球赛"}
 
 
 def test_no_role_user_is_refused(client_for, norole_user, activity):
@@ -401,3 +402,32 @@ def test_list_totals_cover_the_whole_filtered_set(client_for, league_secretary, 
     assert (totals.activities, totals.person_times, totals.hours) == (30, 60, Decimal("90.0"))
     assert len(page.context["page_obj"]) == 25
     assert "30 activities · 60 person-times · 90.0 hours" in page.content.decode()
+
+
+def test_participant_writes_refused_to_outsiders_and_viewers(client_for, outsider, viewer, activity, orgs, students):
+    from activities import services
+
+    p = services.participants_add(activity=activity, people=[students[0]])[0]
+    h = services.head_count_set(activity=activity, organization=orgs.class1, count=5)
+    posts = [
+        (reverse("activities:head_count_add", args=[activity.pk]), {"organization": orgs.class1.pk, "count": 50}),
+        (reverse("activities:participation_remove", args=[activity.pk, p.pk]), {}),
+        (reverse("activities:head_count_remove", args=[activity.pk, h.pk]), {}),
+        (reverse("activities:participants", args=[activity.pk]), {"organizations": [orgs.class1.pk]}),
+    ]
+    for user, status in ((outsider, 404), (viewer, 403)):
+        client = client_for(user)
+        for url, data in posts:
+            assert client.post(url, data).status_code == status, (user, url)
+    assert activity.participations.count() == 1
+    assert activity.head_counts.get().count == 5
+
+
+def test_outsider_lists_show_nothing_of_others(client_for, outsider, activity, orgs):
+    HonorFactory(organization=orgs.class1, title="五四红旗团支部")
+    client = client_for(outsider)
+    assert "敬老院志愿服务" not in client.get(reverse("activities:list")).content.decode()
+    assert "五四红旗团支部" not in client.get(reverse("activities:honor_list")).content.decode()
+    assert (
+        client.get(reverse("activities:list"), {"organizer": orgs.class1.pk}).context["page_obj"].paginator.count == 0
+    )
