@@ -93,12 +93,14 @@ class PersonForm(VersionedModelForm):
         ]
         widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, organizations=None, show_sensitive: bool = True, **kwargs):
+    def __init__(self, *args, organizations=None, party_organizations=None, show_sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         if organizations is not None:
             self.fields["organization"].queryset = organizations.exclude(kind=OrgKind.SCHOOL)
         self.fields["organization"].help_text = _("Students: their class League branch. Staff: their Party group.")
-        self.fields["party_organization"].queryset = Organization.objects.filter(kind__in=PARTY_KINDS, is_active=True)
+        if party_organizations is None:
+            party_organizations = Organization.objects.filter(kind__in=PARTY_KINDS, is_active=True)
+        self.fields["party_organization"].queryset = party_organizations
         if not show_sensitive:
             # Whoever may not read the ID number and phone does not get to overwrite them either.
             self.fields.pop("id_number")
@@ -630,7 +632,7 @@ class LeagueJoinForm(StepForm):
 
 
 class LeagueLeaveForm(StepForm):
-    slug, side, title = "league-leave", "league", _("Leaves the League")
+    slug, side, title = "league-leave", "league", _("Leaving the League")
     rule = _("At 28 (超龄离团), unless the person holds a League post.")
 
     over_age = forms.TypedChoiceField(
@@ -642,6 +644,7 @@ class LeagueLeaveForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(["date", "over_age", "organization", "notes"])
         turns = self.person.turns(28)
         if turns:
             self.fields["date"].initial = max(turns, min(_today(), date(turns.year, 12, 31)))

@@ -183,10 +183,14 @@ def _person_orgs(user):
     return editable_organizations(user).filter(is_active=True, kind__in=[*PARTY_KINDS, OrgKind.LEAGUE_BRANCH])
 
 
+def _party_orgs(user):
+    return viewable_organizations(user).filter(is_active=True, kind__in=PARTY_KINDS)
+
+
 def person_create(request):
     orgs = _person_orgs(request.user)
     require(orgs.exists())
-    form = PersonForm(request.POST or None, organizations=orgs)
+    form = PersonForm(request.POST or None, organizations=orgs, party_organizations=_party_orgs(request.user))
     arrival = ArrivalForm(request.POST or None, prefix="arrival")
     if request.method == "POST" and form.is_valid() and arrival.is_valid():
         try:
@@ -212,6 +216,7 @@ def person_edit(request, pk):
         request.POST or None,
         instance=person,
         organizations=_person_orgs(request.user),
+        party_organizations=_party_orgs(request.user),
         show_sensitive=can_see_sensitive(request.user, person),
     )
     if request.method == "POST" and form.is_valid():
