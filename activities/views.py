@@ -52,19 +52,22 @@ def _org_choices(user):
 # --- activities ---------------------------------------------------------------------------------
 
 
-def activity_list(request):
+def _filtered(request):
     _require_access(request.user)
-    orgs = _org_choices(request.user)
     form = ActivityFilterForm(
         request.GET or None,
         series=selectors.visible_series(request.user),
-        organizations=orgs,
+        organizations=_org_choices(request.user),
         places=selectors.visible_places(request.user),
     )
     # A filter that does not validate (e.g. an organizer outside the user's view) is dropped; the
     # others still apply.
     form.is_valid()
-    params = getattr(form, "cleaned_data", {})
+    return form, getattr(form, "cleaned_data", {})
+
+
+def activity_list(request):
+    form, params = _filtered(request)
     rows, totals = selectors.activity_list(request.user, params=params)
     page = selectors.attach_totals_page(paginate(request, rows))
     return render(
@@ -79,6 +82,38 @@ def activity_list(request):
             "can_create": access(request.user).can_edit_anything,
         },
     )
+
+
+def activity_export(request):
+    """The filtered list as an Excel workbook (the table the League committee hands in)."""
+    _form, params = _filtered(request)
+    rows, totals = selectors.activity_list(request.user, params=params)
+    rows = selectors.attach_totals(list(rows))
+    headers = [
+        _("Date"),
+        _("Title"),
+        _("Category"),
+        _("Series"),
+        _("Lead organizer"),
+        _("Place"),
+        _("Person-times"),
+        _("Hours"),
+    ]
+    data = [
+        [
+            a.starts_on,
+            a.title,
+            a.get_category_display(),
+            a.series.name if a.series else "",
+            a.organization.name,
+            a.place.name if a.place else "",
+            a.person_times,
+            a.hours,
+        ]
+        for a in rows
+    ]
+    data.append(["", _("Total"), "", "", "", "", totals.person_times, totals.hours])
+    return xlsx_response(_("activities.xlsx"), [Sheet(title=_("Activities"), headers=headers, rows=data)])
 
 
 def activity_detail(request, pk):

@@ -431,3 +431,20 @@ def test_outsider_lists_show_nothing_of_others(client_for, outsider, activity, o
     assert (
         client.get(reverse("activities:list"), {"organizer": orgs.class1.pk}).context["page_obj"].paginator.count == 0
     )
+
+
+def test_export_follows_the_filters(client_for, league_secretary, outsider, norole_user, activity, orgs):
+    import io
+
+    from openpyxl import load_workbook
+
+    ActivityFactory(organization=orgs.class2, title="篮球赛", category="sports")
+    response = client_for(league_secretary).get(reverse("activities:export"), {"category": "volunteer"})
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    titles = [row[1] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert titles == ["敬老院志愿服务", "Total"]
+    response = client_for(outsider).get(reverse("activities:export"))
+    ws = load_workbook(io.BytesIO(response.content)).active
+    assert [row[1] for row in ws.iter_rows(min_row=2, values_only=True)] == ["Total"]
+    assert client_for(norole_user).get(reverse("activities:export")).status_code == 403
