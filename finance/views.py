@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.models import Organization
+from branches.models import Organization, OrgKind
 from branches.periods import Period, calendar_year
 from branches.permissions import access, can_edit, editable_organizations, get_for_user_or_404, scope
 from core.exports import Sheet, xlsx_response
@@ -163,7 +163,12 @@ def donation_create(request, pk):
 
 def grant_create(request, pk):
     fund = _fund(request, pk, edit=True)
-    form = GrantForm(request.POST or None, students=_school_people(fund).students())
+    students = _school_people(fund).students()
+    classes = Organization.objects.filter(path__startswith=fund.organization.path, kind=OrgKind.LEAGUE_BRANCH)
+    chosen = classes.filter(pk=request.GET.get("class") or 0).first()
+    if chosen:  # a large school has thousands of students: pick the class first
+        students = students.filter(organization__path__startswith=chosen.path)
+    form = GrantForm(request.POST or None, students=students)
     if request.method == "POST" and form.is_valid():
         try:
             services.fund_grant_record(fund=fund, by=request.user, **form.cleaned_data)
@@ -173,7 +178,7 @@ def grant_create(request, pk):
             messages.success(request, _("Grant recorded."))
             return redirect(fund)
     context = {"fund": fund, "form": form, "title": _("Record a grant"), "balance": services.fund_balance(fund=fund)}
-    return render(request, "finance/entry_form.html", context)
+    return render(request, "finance/entry_form.html", {**context, "classes": classes, "chosen": chosen})
 
 
 def entry_reverse(request, pk):

@@ -423,3 +423,13 @@ def test_payment_reversal_through_the_page(client_for, branch_secretary, dues_ac
     )
     assert response.status_code == 302
     assert DuesPayment.objects.get(reverses=payment).amount == D("-98.15")
+
+
+def test_grant_form_narrows_recipients_to_a_class(client_for, league_secretary, fund, orgs, student):
+    other = StudentFactory(name="赵敏", organization=orgs.class2)
+    client = client_for(league_secretary)
+    page = client.get(reverse("finance:grant_create", args=[fund.pk]) + f"?class={orgs.class2.pk}").content.decode()
+    assert "赵敏" in page and student.name not in page
+    page = client.get(reverse("finance:grant_create", args=[fund.pk])).content.decode()
+    assert "赵敏" in page and student.name in page
+    assert other.pk
