@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from branches.models import Organization
@@ -97,7 +98,7 @@ def activity_export(request):
         _("Lead organizer"),
         _("Place"),
         _("Person-times"),
-        _("Hours"),
+        pgettext("service", "Hours"),
     ]
     data = [
         [
