@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic.base import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 
 urlpatterns = [
@@ -23,6 +25,7 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
 ]
 
 handler403 = "core.views.permission_denied"
