@@ -25,7 +25,11 @@ urlpatterns = [
     path("finance/", include("finance.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
-    path("favicon.ico", login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True))),
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
+        name="favicon",
+    ),
 ]
 
 handler403 = "core.views.permission_denied"

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 # Pages that must work without a session: the login page itself, the language switch, and token-
 # authenticated feeds (the token is the credential).
-PUBLIC = {"login", "set_language", "javascript-catalog", ""}
+PUBLIC = {"login", "set_language", "javascript-catalog", "favicon"}
 PUBLIC_PREFIXES = ("meetings:ical",)
 
 
