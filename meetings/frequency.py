@@ -39,6 +39,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches import periods
 from branches.models import OrgKind
@@ -67,24 +68,35 @@ class Rule:
 
 UNIT_LABELS = {"month": _("month"), "quarter": _("quarter"), "semester": _("semester"), "year": _("year")}
 
-R_GENERAL = Rule("general", MeetingKind.BRANCH_GENERAL, "quarter", 1, _("General meeting"))
-R_COMMITTEE = Rule("committee", MeetingKind.BRANCH_COMMITTEE, "month", 1, _("Committee"))
-R_CLASS = Rule("class", MeetingKind.PARTY_CLASS, "quarter", 1, _("Party class"))
-R_SEC_CLASS = Rule("sec_class", MeetingKind.PARTY_CLASS, "year", 1, _("Secretary's Party class"), by_secretary=True)
-R_THEME = Rule("theme", MeetingKind.THEME_PARTY_DAY, "month", 1, _("Theme Party day"))
-R_ORG_LIFE = Rule("org_life", MeetingKind.ORG_LIFE, "year", 1, _("Organizational life"))
-R_GROUP = Rule("group", MeetingKind.PARTY_GROUP, "month", 1, _("Group meeting"))
+R_GENERAL = Rule("general", MeetingKind.BRANCH_GENERAL, "quarter", 1, pgettext_lazy("meeting rule", "General meeting"))
+R_COMMITTEE = Rule("committee", MeetingKind.BRANCH_COMMITTEE, "month", 1, pgettext_lazy("meeting rule", "Committee"))
+R_CLASS = Rule("class", MeetingKind.PARTY_CLASS, "quarter", 1, pgettext_lazy("meeting rule", "Party class"))
+R_SEC_CLASS = Rule(
+    "sec_class",
+    MeetingKind.PARTY_CLASS,
+    "year",
+    1,
+    pgettext_lazy("meeting rule", "Secretary's Party class"),
+    by_secretary=True,
+)
+R_THEME = Rule("theme", MeetingKind.THEME_PARTY_DAY, "month", 1, pgettext_lazy("meeting rule", "Theme Party day"))
+R_ORG_LIFE = Rule("org_life", MeetingKind.ORG_LIFE, "year", 1, pgettext_lazy("meeting rule", "Organizational life"))
+R_GROUP = Rule("group", MeetingKind.PARTY_GROUP, "month", 1, pgettext_lazy("meeting rule", "Group meeting"))
 R_JOINT = Rule(
     "joint",
     MeetingKind.JOINT,
     "semester",
     2,
-    _("Party–League joint"),
+    pgettext_lazy("meeting rule", "Party–League joint"),
     phases=(JointPhase.PLAN, JointPhase.SUMMARY),
 )
-R_L_GENERAL = Rule("l_general", MeetingKind.LEAGUE_GENERAL, "semester", 1, _("League members' meeting"))
-R_L_COMMITTEE = Rule("l_committee", MeetingKind.LEAGUE_COMMITTEE, "semester", 2, _("League committee"))
-R_L_CLASS = Rule("l_class", MeetingKind.LEAGUE_CLASS, "semester", 1, _("League class"))
+R_L_GENERAL = Rule(
+    "l_general", MeetingKind.LEAGUE_GENERAL, "semester", 1, pgettext_lazy("meeting rule", "League members' meeting")
+)
+R_L_COMMITTEE = Rule(
+    "l_committee", MeetingKind.LEAGUE_COMMITTEE, "semester", 2, pgettext_lazy("meeting rule", "League committee")
+)
+R_L_CLASS = Rule("l_class", MeetingKind.LEAGUE_CLASS, "semester", 1, pgettext_lazy("meeting rule", "League class"))
 
 RULES_BY_ORG_KIND = {
     OrgKind.PARTY_BRANCH: (R_COMMITTEE, R_THEME, R_GENERAL, R_CLASS, R_SEC_CLASS, R_ORG_LIFE),

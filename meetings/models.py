@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import audit_history
 from core.models import DomainModel
@@ -264,9 +265,9 @@ class Vote(models.Model):
     motion = models.CharField(_("motion"), max_length=200, blank=True)
     entitled = models.PositiveIntegerField(_("entitled to vote"))
     present = models.PositiveIntegerField(_("present with voting rights"))
-    yes = models.PositiveIntegerField(_("yes"))
-    no = models.PositiveIntegerField(_("no"), default=0)
-    abstain = models.PositiveIntegerField(_("abstain"), default=0)
+    yes = models.PositiveIntegerField(pgettext_lazy("vote", "yes"))
+    no = models.PositiveIntegerField(pgettext_lazy("vote", "no"), default=0)
+    abstain = models.PositiveIntegerField(pgettext_lazy("vote", "abstain"), default=0)
 
     history = audit_history()
 

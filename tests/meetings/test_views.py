@@ -274,3 +274,14 @@ def test_visitor_search_offers_colleagues_but_not_other_classes_students(
 
 def test_visitor_search_needs_a_role(client_for, norole_user):
     assert client_for(norole_user).get(reverse("meetings:person_search"), {"visitor_q": "张"}).status_code == 403
+
+
+def test_chinese_labels_do_not_collide_with_other_apps(client_for, branch_secretary, orgs, meeting):
+    """Short msgids shared with other apps ("Committee", "yes") carry a context, so the Party branch's
+    committee reads 支委会 (not 团委) and a vote's yes/no read 赞成/反对 (not 是/否)."""
+    c = client_for(branch_secretary)
+    c.cookies["django_language"] = "zh-hans"
+    page = c.get(reverse("meetings:frequency"), {"period": "year:2026"}).content.decode()
+    assert "支委会 0/1" in page and "团委 0/1" not in page
+    page = c.get(meeting.get_absolute_url()).content.decode()
+    assert "赞成" in page and "反对" in page and "弃权" in page
