@@ -76,7 +76,13 @@ class Browser:
         if self.context is not None:
             cookies = cookies if cookies is not None else self.context.cookies()
             self.context.close()
-        self.context = self._browser.new_context(base_url=self.base_url, viewport=viewport, accept_downloads=True)
+        self.context = self._browser.new_context(
+            base_url=self.base_url,
+            viewport=viewport,
+            accept_downloads=True,
+            locale="zh-CN",  # a school's browser: Chinese date pickers and Accept-Language
+            timezone_id="Asia/Shanghai",
+        )
         self.context.set_default_timeout(10_000)
         if cookies:
             self.context.add_cookies(cookies)
@@ -86,8 +92,7 @@ class Browser:
         return self.page
 
     def _on_console(self, msg):
-        # Browsers ask for /favicon.ico on their own; the project has none yet (reported, not a journey bug).
-        if msg.type == "error" and not (msg.location or {}).get("url", "").endswith("/favicon.ico"):
+        if msg.type == "error":
             self.errors.append(f"console: {msg.text} @ {self.page.url}")
 
     def set_language(self, code: str):
