@@ -10,6 +10,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from branches.models import Organization, OrgKind
+from meetings.models import MeetingKind
+from members.forms import STEPS_BY_STATUS
 from members.models import Person, PoliticalStatus
 
 from .conftest import PHONE
@@ -84,8 +87,15 @@ def test_language_switch_and_phone_view(web, demo_school):
 
     # The same pages on a phone: nothing may push the page wider than the screen.
     page = web.open_context(PHONE)
+    branch = Organization.objects.filter(kind=OrgKind.PARTY_BRANCH).order_by("path").first()
+    forms = [
+        reverse("meetings:create") + f"?org={branch.pk}&kind={MeetingKind.PARTY_CLASS}",  # with attendance
+        reverse("activities:create"),
+        reverse("members:step", args=[member.pk, STEPS_BY_STATUS[member.political_status][0]]),
+        reverse("reports:index"),
+    ]
     overflows = []
-    for url in [reverse(name) for name in PHONE_PAGES] + [member.get_absolute_url()]:
+    for url in [reverse(name) for name in PHONE_PAGES] + [member.get_absolute_url(), *forms]:
         web.goto(url)
         overflows.append(web.horizontal_overflow())
     assert not any(overflows), "pages scroll sideways on a phone:\n" + "\n".join(filter(None, overflows))
