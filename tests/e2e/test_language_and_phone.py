@@ -83,6 +83,9 @@ def test_language_switch_and_phone_view(web, demo_school):
     web.goto(member.get_absolute_url())
     assert member.name in page.locator("h1").first.inner_text()
     web.screenshot("member-timeline")
+    web.goto(reverse("meetings:frequency"))
+    assert page.locator("table.frequency-table .freq-check.freq-met").count() > 0
+    web.screenshot("frequency-table")
     web.assert_no_console_errors()
 
     # The same pages on a phone: nothing may push the page wider than the screen.

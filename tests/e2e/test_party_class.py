@@ -123,5 +123,4 @@ def test_secretary_records_party_class_with_attendance(web, orgs, branch_secreta
     assert "freq-met" in party_class.get_attribute("class").split()
     by_secretary = _frequency_check(page, "第一党支部", held_at.year, 12, "书记讲党课 1/1")
     assert "freq-met" in by_secretary.get_attribute("class").split()
-    web.screenshot("frequency-table")
     web.assert_no_console_errors()
