@@ -38,7 +38,9 @@ def year_of_records(orgs):
     """What the other journeys recorded: a Party class with attendance (two on leave) and a Lei Feng
     volunteer service of two classes at the old people's home (9 students × 2.5 hours)."""
     today = timezone.localdate()
-    held = timezone.localtime() - timedelta(hours=3)
+    now = timezone.localtime()
+    # Three hours ago, but never in last year (a run just after midnight on 1 January).
+    held = max(now - timedelta(hours=3), now.replace(hour=0, minute=0, second=0, microsecond=0))
     members = [
         PersonFactory(name=n, organization=orgs.group1, political_status=PoliticalStatus.FULL_MEMBER)
         for n in ["王建国", "李秀英", "张海燕", "刘志强", "陈丽华", "杨明"]

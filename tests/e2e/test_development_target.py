@@ -7,17 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from members.dates import add_years
 from members.models import PoliticalStatus
 from tests.members.factories import activist, full_member
 
 pytestmark = pytest.mark.e2e
-
-
-def _one_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
 
 
 @pytest.fixture
@@ -37,7 +31,7 @@ def candidate(orgs):
 
 def test_activist_becomes_development_target_after_one_year(web, orgs, branch_secretary, candidate):
     person, activist_on = candidate
-    earliest = _one_year_after(activist_on)
+    earliest = add_years(activist_on, 1)
     too_early = activist_on + timedelta(days=300)
     today = timezone.localdate()
     web.set_language("zh-hans")
