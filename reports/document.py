@@ -15,15 +15,17 @@ from .models import SectionKey, Summary
 from .narrative import figure_labels, render_narrative, section_tables
 
 
-def drilldown_url(key: str, org_id: int, period_key: str, summary_id: int | None = None) -> str:
+def drilldown_url(key: str, org_id: int, period_key: str, summary_id: int | None = None, **extra) -> str:
+    """The records behind a figure; `extra` narrows to one row of a table (`by`, `val`) or another period."""
     params = {"period": period_key, "org": org_id}
     if summary_id:
         params["summary"] = summary_id
+    params.update(extra)
     return f"{reverse('reports:drilldown', args=[key])}?{urlencode(params)}"
 
 
-def figure_linker(org: Organization, period: Period, summary: Summary | None = None) -> Callable[[str], str]:
-    return lambda key: drilldown_url(key, org.pk, period.key, summary.pk if summary else None)
+def figure_linker(org: Organization, period: Period, summary: Summary | None = None) -> Callable[..., str]:
+    return lambda key, **extra: drilldown_url(key, org.pk, period.key, summary.pk if summary else None, **extra)
 
 
 def document_context(summary: Summary, compiled: dict, *, links: bool = True, with_charts: bool = True) -> dict:
@@ -33,11 +35,7 @@ def document_context(summary: Summary, compiled: dict, *, links: bool = True, wi
     link = figure_linker(summary.organization, period, summary) if links else None
     sections = []
     for number, section in enumerate(summary.ordered_sections, start=1):
-        tables = section_tables(section.key, figures, labels)
-        if link:
-            for table in tables:
-                for row in table["rows"]:
-                    row["url"] = link(row["key"])
+        tables = section_tables(section.key, compiled, labels, link)
         sections.append(
             {
                 "obj": section,

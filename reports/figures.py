@@ -37,6 +37,7 @@ class Figure:
     sum_field: str | None = None  # Sum(field) instead of Count
     distinct: str | None = None  # Count(distinct field), e.g. recipients
     money: bool = False
+    hours: bool = False  # a number of hours: shown without pointless decimals
     compare: bool = True  # also compiled for the previous period
     stock: bool = False  # a state on the compile date, not a flow in the period
     negate: bool = False  # shown with the opposite sign (grants are negative entries of the fund's book)
@@ -53,12 +54,80 @@ class Source:
     order_by: Sequence[str] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Breakdown:
+    """A table of one source's figures per value of one field (activities per series, service per place,
+    dues per organization): one grouped query. Each cell drills down to the rows of its figure having that
+    value of `by`, so a cell and its list cannot disagree."""
+
+    key: str
+    title: Any  # lazy
+    source: str  # key of the Source whose queryset is grouped
+    by: str  # the grouping field ("series", "place", "organization", "level")
+    measures: Sequence[Figure]  # columns: each a figure of the source (same key, so cells drill down)
+    name: str | None = None  # the field naming a group ("series__name"); None: `choices` or the raw value
+    choices: Callable[[], dict] | None = None  # {value: lazy label} when `by` is a choice field
+    q: Q | None = None  # rows considered at all
+    empty_label: Any = None  # label of the rows whose `by` is empty
+    link_only: bool = False  # not a table of its own: only filters drill-downs (e.g. meetings of one organization)
+
+
 _SOURCES: dict[str, Source] = {}
+_BREAKDOWNS: dict[str, Breakdown] = {}
+_EXTRAS: dict[str, Callable[[Organization, Period, dict], None]] = {}
 
 
 def register(source: Source) -> Source:
     _SOURCES[source.key] = source
     return source
+
+
+def register_breakdown(breakdown: Breakdown) -> Breakdown:
+    _BREAKDOWNS[breakdown.key] = breakdown
+    return breakdown
+
+
+def register_extra(key: str, compile_extra: Callable[[Organization, Period, dict], None]) -> None:
+    """A compiler that adds its own part to the compiled dict (e.g. the meeting frequency check)."""
+    _EXTRAS[key] = compile_extra
+
+
+def breakdowns() -> list[Breakdown]:
+    sources()
+    return list(_BREAKDOWNS.values())
+
+
+def find_breakdown(key: str) -> Breakdown | None:
+    sources()
+    return _BREAKDOWNS.get(key)
+
+
+def compile_breakdown(b: Breakdown, root: Organization, period: Period) -> list[dict]:
+    """[{"id": value of `by`, "name": its name, "values": {measure key: plain value}}], by name."""
+    source = _SOURCES[b.source]
+    qs = source.queryset(root, period).order_by()
+    if b.q is not None:
+        qs = qs.filter(b.q)
+    fields = [b.by] + ([b.name] if b.name else [])
+    exprs = {f"f{i}": _aggregate_expr(f) for i, f in enumerate(b.measures)}
+    rows = []
+    for row in qs.values(*fields).annotate(**exprs):
+        rows.append(
+            {
+                "id": row[b.by],
+                "name": row[b.name] if b.name else None,
+                "values": {f.key: _plain(row[f"f{i}"], _decimal_figure(f)) for i, f in enumerate(b.measures)},
+            }
+        )
+    rows.sort(key=lambda r: (r["id"] is None, str(r["name"] or r["id"] or "")))
+    return rows
+
+
+def breakdown_q(b: Breakdown, value: str) -> Q:
+    """The rows of one group of a breakdown (the drill-down filter of one cell)."""
+    if value in ("", "none"):
+        return Q(**{f"{b.by}__isnull": True}) & (b.q or Q())
+    return Q(**{b.by: value}) & (b.q or Q())
 
 
 def sources() -> list[Source]:
@@ -97,19 +166,28 @@ def _plain(value, money: bool):
     return int(value)
 
 
+def _decimal_figure(fig: Figure) -> bool:
+    return fig.money or fig.hours
+
+
 def _aggregate(source: Source, root: Organization, period: Period, figs: Sequence[Figure]) -> dict:
     if not figs:
         return {}
     exprs = {f"f{i}": _aggregate_expr(f) for i, f in enumerate(figs)}
     row = source.queryset(root, period).order_by().aggregate(**exprs)
     return {
-        f.key: _plain(-row[f"f{i}"] if f.negate and row[f"f{i}"] else row[f"f{i}"], f.money) for i, f in enumerate(figs)
+        f.key: _plain(-row[f"f{i}"] if f.negate and row[f"f{i}"] else row[f"f{i}"], _decimal_figure(f))
+        for i, f in enumerate(figs)
     }
 
 
-def compile_figure(source: Source, fig: Figure, root: Organization, period: Period):
-    """One figure's value (the drill-down page shows it above its list)."""
-    return _aggregate(source, root, period, [fig])[fig.key]
+def compile_figure(source: Source, fig: Figure, root: Organization, period: Period, extra: Q | None = None):
+    """One figure's value (the drill-down page shows it above its list), optionally within one row of a
+    breakdown (`extra`)."""
+    if extra is None:
+        return _aggregate(source, root, period, [fig])[fig.key]
+    narrowed = Source(source.key, source.label, lambda r, p: source.queryset(r, p).filter(extra), source.figures)
+    return _aggregate(narrowed, root, period, [fig])[fig.key]
 
 
 def period_dict(period: Period) -> dict:
@@ -141,11 +219,25 @@ def compile_figures(root: Organization, period: Period) -> dict:
                 "value": current[f.key],
                 "previous": before.get(f.key),
                 "money": f.money,
+                "hours": f.hours,
                 "stock": f.stock,
             }
         if source.series:
             out["series"].update(source.series(root, period))
+    out["breakdowns"] = {b.key: compile_breakdown(b, root, period) for b in breakdowns() if not b.link_only}
+    for extra in _EXTRAS.values():
+        extra(root, period, out)
     return out
+
+
+def compile_figures_cached(root: Organization, period: Period, cache: dict | None) -> dict:
+    """`compile_figures`, once per (organization, period) within `cache` (e.g. one request)."""
+    if cache is None:
+        return compile_figures(root, period)
+    key = (root.pk, period.key)
+    if key not in cache:
+        cache[key] = compile_figures(root, period)
+    return cache[key]
 
 
 def find_figure(key: str, period: Period) -> tuple[Source, Figure] | None:

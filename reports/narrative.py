@@ -7,20 +7,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
 
 import nh3
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from branches.models import OrgKind
 from branches.periods import Period
+from branches.periods import custom as custom_period
 from meetings.models import MeetingKind
 
-from .figures import sources
+from .figures import find_breakdown, sources
 from .models import SectionKey
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li"}
@@ -58,13 +60,27 @@ def editable_text(html: str) -> str:
 # --- figures in text -----------------------------------------------------------------------------------
 
 
+def format_number(value, kind: str = "int") -> str:
+    """How a number is written: money with two decimals and thousands separators ("84,506.30"); hours
+    without pointless decimals ("1,240", or "12.5"); counts and person-times as integers ("3,512")."""
+    if value is None:
+        return "—"
+    if kind == "money":
+        return f"{Decimal(value):,.2f}"
+    if kind == "hours":
+        hours = Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return f"{hours:,.0f}" if hours == hours.to_integral_value() else f"{hours:,.1f}"
+    return f"{int(Decimal(value)):,}"
+
+
+def figure_kind(fig: dict) -> str:
+    return "money" if fig.get("money") else "hours" if fig.get("hours") else "int"
+
+
 def format_value(fig: dict | None, which: str = "value") -> str:
     if not fig or fig.get(which) is None:
         return "—"
-    value = fig[which]
-    if fig.get("money"):
-        return f"{Decimal(value):,.2f}"
-    return f"{int(value):,}"
+    return format_number(fig[which], figure_kind(fig))
 
 
 def render_narrative(html: str, figures: dict, link: Callable[[str], str] | None = None) -> SafeString:
@@ -75,7 +91,7 @@ def render_narrative(html: str, figures: dict, link: Callable[[str], str] | None
         key = match.group(1)
         fig = figures.get(key)
         shown = format_value(fig)
-        if fig is None or link is None:
+        if fig is None or link is None or fig.get("nolink"):
             return format_html('<span class="fig">{}</span>', shown)
         return format_html('<a class="fig" href="{}">{}</a>', link(key), shown)
 
@@ -92,30 +108,86 @@ def has_prompts(html: str) -> bool:
 
 
 # --- tables --------------------------------------------------------------------------------------------
+# Every table is rendered to one shape read by the page, the PDF, Word and Excel:
+# {"key", "title", "headers": [str], "rows": [{"cells": [cell], "total": bool}], "sheet_only": bool}
+# with cell = {"text", "url", "num" (right-aligned), "value" (the number, for Excel), "kind"}.
+
+
+def _cell(text, *, url=None, num=False, value=None, kind=None) -> dict:
+    return {"text": str(text), "url": url, "num": num, "value": value, "kind": kind}
+
+
+def _figure_cell(figures: dict, key: str, which: str = "value", link=None) -> dict:
+    fig = figures.get(key)
+    if not fig or fig.get(which) is None:
+        return _cell("—", num=True)
+    url = link(key) if link and which == "value" and not fig.get("nolink") else None
+    kind = figure_kind(fig)
+    return _cell(format_value(fig, which), url=url, num=True, value=_number(fig[which], kind), kind=kind)
+
+
+def _number(value, kind: str):
+    if value is None:
+        return None
+    return Decimal(value) if kind in ("money", "hours") else int(Decimal(value))
 
 
 @dataclass(frozen=True)
 class Table:
+    """A table of figures: label, this period, the previous period, and a rule column when any row has a
+    target."""
+
     key: str
     title: object  # lazy
     keys: Callable[[dict], list[str]]
-    target: Callable[[str], int | None] | None = None
+    target: Callable[[str, dict], int | None] | None = None
+
+    def build(self, compiled: dict, labels: dict, link=None) -> dict | None:
+        figures = compiled.get("figures", {})
+        keys = self.keys(figures)
+        if not keys:
+            return None
+        targets = {k: self.target(k, figures) if self.target else None for k in keys}
+        has_target = any(t is not None for t in targets.values())
+        headers = [_("Figure"), _("This period"), _("Previous period")] + ([_("Rule")] if has_target else [])
+        rows = []
+        for key in keys:
+            fig = figures[key]
+            cells = [
+                _cell(labels.get(key, key)),
+                _figure_cell(figures, key, link=link),
+                _cell("—", num=True) if fig.get("stock") else _figure_cell(figures, key, "previous"),
+            ]
+            if has_target:
+                cells.append(_target_cell(fig["value"], targets[key]))
+            rows.append({"key": key, "cells": cells})
+        return {"key": self.key, "title": self.title, "headers": headers, "rows": rows}
+
+
+def _target_cell(value, target) -> dict:
+    if target is None:
+        return _cell("")
+    met = int(Decimal(value or 0)) >= int(target)
+    return _cell(f"≥ {target} {'✓' if met else '✗'}", value=f"≥ {target}", kind="rule")
 
 
 def _prefixed(prefix: str, order: list[str] | None = None):
     def keys(figures: dict) -> list[str]:
-        found = [k for k in figures if k.startswith(prefix)]
         if order:
-            found = [k for k in order if k in figures]
-        return found
+            return [k for k in order if k in figures]
+        return [k for k in figures if k.startswith(prefix)]
 
     return keys
 
 
-def _nonzero(prefix: str):
+def _nonzero(prefix: str, exclude: tuple[str, ...] = ()):
     def keys(figures: dict) -> list[str]:
         return [
-            k for k, f in figures.items() if k.startswith(prefix) and (f["value"] or f["previous"] or k.count(".") == 1)
+            k
+            for k, f in figures.items()
+            if k.startswith(prefix)
+            and k not in exclude
+            and (f["value"] not in (0, "0.00") or f["previous"] not in (0, "0.00", None) or k.count(".") == 1)
         ]
 
     return keys
@@ -129,6 +201,208 @@ def _meeting_kind_keys(figures: dict) -> list[str]:
         and (figures[f"meetings.kind.{kind}"]["value"] or figures[f"meetings.kind.{kind}"]["previous"])
     ]
 
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    """A table per series / place / organization: one row per group, a column per measure, a total row."""
+
+    key: str  # the Breakdown's key
+    group_label: object  # lazy header of the first column
+
+    def build(self, compiled: dict, labels: dict, link=None) -> dict | None:
+        b = find_breakdown(self.key)
+        rows_in = compiled.get("breakdowns", {}).get(self.key)
+        if b is None or not rows_in:
+            return None
+        choices = b.choices() if b.choices else {}
+        rows, totals = [], dict.fromkeys((m.key for m in b.measures), Decimal(0))
+        for r in rows_in:
+            name = r["name"] or choices.get(r["id"]) or (b.empty_label if r["id"] is None else r["id"])
+            cells = [_cell(name or "")]
+            for m in b.measures:
+                raw = r["values"].get(m.key)
+                totals[m.key] += Decimal(raw or 0)
+                kind = "money" if m.money else "hours" if m.hours else "int"
+                url = link(m.key, by=b.key, val="none" if r["id"] is None else r["id"]) if link else None
+                cells.append(_cell(format_number(raw, kind), url=url, num=True, value=_number(raw, kind), kind=kind))
+            rows.append({"cells": cells})
+        if len(rows) > 1:
+            cells = [_cell(_("Total"))]
+            for m in b.measures:
+                kind = "money" if m.money else "hours" if m.hours else "int"
+                value = totals[m.key]
+                url = link(m.key) if link and b.q is None and m.q is None else None
+                cells.append(
+                    _cell(format_number(value, kind), url=url, num=True, value=_number(value, kind), kind=kind)
+                )
+            rows.append({"cells": cells, "total": True})
+        headers = [self.group_label] + [m.label for m in b.measures]
+        return {"key": self.key, "title": b.title, "headers": headers, "rows": rows}
+
+
+@dataclass(frozen=True)
+class FundTable:
+    """The aid fund: this period, the previous period and since inception, side by side."""
+
+    key: str = "fund"
+
+    ROWS = (
+        (gettext_lazy("Raised (yuan)"), "fund.raised", "fund.raised_total"),
+        (gettext_lazy("Granted (yuan)"), "fund.granted", "fund.granted_total"),
+        (gettext_lazy("Grants"), "fund.grants", "fund.grants_total"),
+        (gettext_lazy("Students aided"), "fund.recipients", "fund.recipients_total"),
+        (gettext_lazy("Balance (yuan)"), None, "fund.balance"),
+    )
+
+    def build(self, compiled: dict, labels: dict, link=None) -> dict | None:
+        figures = compiled.get("figures", {})
+        if "fund.raised" not in figures:
+            return None
+        rows = []
+        for label, period_key, total_key in self.ROWS:
+            if period_key:
+                cells = [_figure_cell(figures, period_key, link=link), _figure_cell(figures, period_key, "previous")]
+            else:
+                cells = [_cell("—", num=True), _cell("—", num=True)]
+            rows.append({"cells": [_cell(label), *cells, _figure_cell(figures, total_key, link=link)]})
+        headers = [_("Figure"), _("This period"), _("Previous period"), _("Since inception")]
+        return {"key": self.key, "title": gettext_lazy("Student aid fund"), "headers": headers, "rows": rows}
+
+
+def frequency_rules() -> dict:
+    from meetings.frequency import R_JOINT, RULES_BY_ORG_KIND
+
+    rules = {r.code: r for group in RULES_BY_ORG_KIND.values() for r in group}
+    rules[R_JOINT.code] = R_JOINT
+    return rules
+
+
+def rule_label(rule) -> str:
+    return str(rule.label) if rule.by_secretary else str(MeetingKind(rule.kind).label)
+
+
+def rule_text(rule) -> str:
+    from meetings.frequency import UNIT_LABELS
+
+    return _("≥ %(n)s per %(unit)s") % {"n": rule.minimum, "unit": UNIT_LABELS[rule.unit]}
+
+
+def _unit_labels(keys: list[str]) -> str:
+    """The units a rule was missed in; months of one year together ("2026年4、5、8月")."""
+    parts, months = [], {}
+    for key in keys:
+        unit = Period.parse(key)
+        if unit.kind == "month":
+            months.setdefault(unit.start.year, []).append(str(unit.start.month))
+        else:
+            parts.append(unit.label)
+    for year, ms in months.items():
+        parts.append(_("%(year)s: months %(months)s") % {"year": year, "months": _(", ").join(ms)})
+    return _("; ").join(parts)
+
+
+def _held_cell(row: dict, link) -> dict:
+    url = None
+    if link:
+        span = custom_period(*(date.fromisoformat(d) for d in row["span"])).key
+        url = link(row["figure"], by="meetings.by_organization", val=row["org"], period=span)
+    return _cell(format_number(row["held"]), url=url, num=True, value=row["held"], kind="int")
+
+
+@dataclass(frozen=True)
+class FrequencyTable:
+    """三会一课 against the rules (meetings.frequency). `mode`: "rules" (one row per rule over all the
+    organizations it applies to), "gaps" (organizations short of a rule), "all" (every organization and
+    rule: Excel only)."""
+
+    key: str
+    mode: str
+
+    def build(self, compiled: dict, labels: dict, link=None) -> dict | None:
+        rows_in = compiled.get("frequency")
+        if not rows_in:
+            return None
+        rules = frequency_rules()
+        if self.mode == "rules":
+            return self._by_rule(rows_in, rules)
+        chosen = [r for r in rows_in if r["missed"]] if self.mode == "gaps" else rows_in
+        if not chosen:
+            return None
+        headers = [_("Organization"), _("Meeting"), _("Rule"), _("Required"), _("Held")]
+        headers += [_("Units met"), _("Units short")] if self.mode == "all" else [_("Units short")]
+        rows = []
+        for r in chosen:
+            rule = rules.get(r["rule"])
+            if rule is None:
+                continue
+            cells = [
+                _cell(r["org_name"]),
+                _cell(rule_label(rule)),
+                _cell(rule_text(rule)),
+                _cell(format_number(r["required"]), num=True, value=r["required"], kind="int"),
+                _held_cell(r, link),
+            ]
+            if self.mode == "all":
+                cells.append(_cell(f"{r['met']} / {r['units']}", num=True))
+            cells.append(_cell(_unit_labels(r["missed"]) or "—"))
+            rows.append({"cells": cells})
+        title = (
+            gettext_lazy("Meetings short of the rules")
+            if self.mode == "gaps"
+            else gettext_lazy("Meetings against the rules, per organization")
+        )
+        return {
+            "key": self.key,
+            "title": title,
+            "headers": headers,
+            "rows": rows,
+            "sheet_only": self.mode == "all",
+            "wide": True,
+        }
+
+    def _by_rule(self, rows_in, rules) -> dict:
+        grouped: dict[str, dict] = {}
+        for r in rows_in:
+            g = grouped.setdefault(r["rule"], {"orgs": 0, "required": 0, "held": 0, "short": 0})
+            g["orgs"] += 1
+            g["required"] += r["required"]
+            g["held"] += r["held"]
+            g["short"] += 1 if r["missed"] else 0
+        rows = []
+        order = list(rules)
+        for code in sorted(grouped, key=lambda c: order.index(c) if c in order else len(order)):
+            rule, g = rules.get(code), grouped[code]
+            if rule is None:
+                continue
+            rows.append(
+                {
+                    "cells": [
+                        _cell(rule_label(rule)),
+                        _cell(rule_text(rule)),
+                        _cell(format_number(g["orgs"]), num=True, value=g["orgs"], kind="int"),
+                        _cell(format_number(g["required"]), num=True, value=g["required"], kind="int"),
+                        _cell(format_number(g["held"]), num=True, value=g["held"], kind="int"),
+                        _cell(format_number(g["short"]), num=True, value=g["short"], kind="int"),
+                    ]
+                }
+            )
+        headers = [_("Meeting"), _("Rule"), _("Organizations"), _("Required"), _("Held"), _("Organizations short")]
+        return {
+            "key": self.key,
+            "title": gettext_lazy("三会一课 against the rules"),
+            "headers": headers,
+            "rows": rows,
+            "wide": True,
+        }
+
+
+def _recommendation_target(key: str, figures: dict) -> int | None:
+    if key == "recommendations.approved" and figures.get("recommendations.target"):
+        return figures["recommendations.target"]["value"]
+    return None
+
+
+PIPELINE_ORDER = ["application", "activist", "development_target", "admission", "conversion", "league_joined"]
 
 TABLES = {
     SectionKey.ORGANIZATION: [
@@ -157,24 +431,53 @@ TABLES = {
                 ["meetings.total", "meetings.person_times", *_meeting_kind_keys(f)] if "meetings.total" in f else []
             ),
         ),
+        FrequencyTable("frequency", "rules"),
+        FrequencyTable("frequency_gaps", "gaps"),
+        FrequencyTable("frequency_all", "all"),
         Table(
             "joint",
             gettext_lazy("Party–League joint meetings per semester"),
             _prefixed("meetings.joint."),
-            target=lambda key: JOINT_MEETINGS_PER_SEMESTER,
+            target=lambda key, figures: JOINT_MEETINGS_PER_SEMESTER,
         ),
         Table("votes", gettext_lazy("Votes"), _prefixed("votes.")),
-        Table("pipeline", gettext_lazy("Development of Party members"), _prefixed("pipeline.")),
-        Table("recommendations", gettext_lazy("推优"), _prefixed("recommendations.")),
+        Table(
+            "recommendations",
+            gettext_lazy("推优"),
+            _prefixed(
+                "",
+                [
+                    "recommendations.nominated",
+                    "recommendations.passed",
+                    "recommendations.approved",
+                    "pipeline.activist.recommended",
+                    "pipeline.development_target.recommended",
+                ],
+            ),
+            target=_recommendation_target,
+        ),
+        Table(
+            "pipeline",
+            gettext_lazy("Development of Party members"),
+            _prefixed("", [f"pipeline.{k}" for k in PIPELINE_ORDER]),
+        ),
         Table("training", gettext_lazy("Activists in training (on the date compiled)"), _prefixed("training.")),
         Table("appraisal", gettext_lazy("Democratic appraisal"), _prefixed("appraisal.")),
+        Table(
+            "league_registration",
+            gettext_lazy("League appraisal and registration"),
+            lambda f: _prefixed("league_registration.")(f) if _val(f, "league_registration.total") else [],
+        ),
         Table("people", gettext_lazy("People by political status (on the date compiled)"), _prefixed("people.")),
     ],
     SectionKey.ACTIVITIES: [
-        Table("activities", gettext_lazy("Activities by category"), _nonzero("activities.")),
+        Table("activities", gettext_lazy("Activities by category"), _nonzero("activities.", ("activities.hours",))),
+        BreakdownTable("activities.by_series", gettext_lazy("Series")),
         Table("service", gettext_lazy("Volunteer service and social practice"), _prefixed("service.")),
-        Table("fund", gettext_lazy("Student aid fund"), _prefixed("fund.")),
-        Table("dues", gettext_lazy("Dues collected"), _prefixed("dues.")),
+        BreakdownTable("service.by_place", gettext_lazy("Place")),
+        FundTable(),
+        Table("dues", gettext_lazy("Dues collected"), _prefixed("", ["dues.party", "dues.league"])),
+        BreakdownTable("dues.by_organization", gettext_lazy("Organization")),
     ],
     SectionKey.HONORS: [
         Table("honors", gettext_lazy("Honors by level"), _prefixed("honors.")),
@@ -183,40 +486,23 @@ TABLES = {
 
 
 def figure_labels(period: Period) -> dict[str, str]:
-    return {f.key: str(f.label) for s in sources() for f in s.figures(period)}
+    return {f.key: str(f.label) for s in sources() for f in s.figures(period)} | {
+        "recommendations.target": _("Yearly 推优 target"),
+    }
 
 
-def table_rows(table: Table, figures: dict, labels: dict) -> list[dict]:
-    rows = []
-    for key in table.keys(figures):
-        fig = figures[key]
-        target = table.target(key) if table.target else None
-        rows.append(
-            {
-                "key": key,
-                "label": labels.get(key, key),
-                "value": format_value(fig),
-                "previous": format_value(fig, "previous"),
-                "raw": fig["value"],
-                "stock": fig.get("stock"),
-                "target": target,
-                "met": None if target is None else int(fig["value"]) >= target,
-            }
-        )
-    return rows
-
-
-def section_tables(section_key: str, figures: dict, labels: dict) -> list[dict]:
+def section_tables(section_key: str, compiled: dict, labels: dict, link=None, *, sheets: bool = False) -> list[dict]:
+    """The tables of one section; `sheets` also gives the tables meant only for Excel."""
     out = []
     for table in TABLES.get(section_key, []):
-        rows = table_rows(table, figures, labels)
-        if rows:
-            out.append({"key": table.key, "title": table.title, "rows": rows, "has_target": table.target is not None})
+        built = table.build(compiled, labels, link)
+        if built and built["rows"] and (sheets or not built.get("sheet_only")):
+            out.append(built)
     return out
 
 
-def all_tables(figures: dict, labels: dict) -> list[dict]:
-    return [t for key in SectionKey.values for t in section_tables(key, figures, labels)]
+def all_tables(compiled: dict, labels: dict) -> list[dict]:
+    return [t for key in SectionKey.values for t in section_tables(key, compiled, labels, sheets=True)]
 
 
 # --- drafting ------------------------------------------------------------------------------------------
@@ -238,6 +524,11 @@ def when(period: Period) -> str:
         "academic": pgettext("summary prose", "This academic year"),
         "semester": pgettext("summary prose", "This semester"),
     }.get(period.kind, pgettext("summary prose", "In the period"))
+
+
+def _sep() -> str:
+    """Between two sentences: a space in English, nothing in Chinese (full-width punctuation)."""
+    return "" if (get_language() or "").startswith("zh") else " "
 
 
 def _p(*sentences: str) -> str:
@@ -290,7 +581,7 @@ def _draft_organization(figures: dict, org_name: str, period: Period) -> str:
                 _val(figures, "officers.total"),
             )
             % {"n": _t("officers.total"), "party": _t("officers.party"), "league": _t("officers.league")},
-            " ",
+            _sep(),
             ngettext(
                 "%(n)s election of a committee was held in the period.",
                 "%(n)s elections of committees were held in the period.",
@@ -352,6 +643,22 @@ def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
             )
             % {"rule": JOINT_MEETINGS_PER_SEMESTER, "list": _("; ").join(held)}
         )
+    if _val(figures, "frequency.required"):
+        out += _p(
+            _(
+                "Against the rules of 三会一课, the %(orgs)s organizations checked were required to hold at least "
+                "%(req)s meetings in the period; %(held)s meetings were held."
+            )
+            % {"orgs": _t("frequency.orgs"), "req": _t("frequency.required"), "held": _t("frequency.held")},
+            _sep(),
+            _(
+                "A rule was not met %(missed)s times, in %(short)s organizations (listed in the table below); "
+                "these gaps are to be made good."
+            )
+            % {"missed": _t("frequency.missed"), "short": _t("frequency.orgs_short")}
+            if _val(figures, "frequency.missed")
+            else _("Every organization held its meetings as often as the rules require."),
+        )
     if "votes.recommendation" in figures:
         out += _p(
             ngettext(
@@ -362,7 +669,7 @@ def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
                 _val(figures, "votes.recommendation"),
             )
             % {"n": _t("votes.recommendation"), "m": _t("votes.recommendation.passed")},
-            " ",
+            _sep(),
             _(
                 "Branch general meetings admitted %(a)s probationary members and converted %(c)s probationary "
                 "members to full membership."
@@ -390,7 +697,11 @@ def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
                 "a": _t("recommendations.approved"),
                 "act": _t("pipeline.activist.recommended"),
                 "dev": _t("pipeline.development_target.recommended"),
-            }
+            },
+            _sep(),
+            _("The school's yearly target is %(t)s recommendations.") % {"t": _t("recommendations.target")}
+            if "recommendations.target" in figures
+            else "",
         )
     if "pipeline.application" in figures:
         out += _p(

@@ -8,10 +8,21 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import LEAGUE_KINDS, PARTY_KINDS, Election, Officer, Organization, OrgKind
 from branches.periods import Period
+from meetings.frequency import CHECKED_ORG_KINDS, frequency_table
 from meetings.models import LEAGUE_MEETING_KINDS, PARTY_MEETING_KINDS, Meeting, MeetingKind, Vote, VoteKind
 from members.models import Person, PoliticalStatus
 
-from .figures import Column, Figure, Source, day_range, register, subtree_q
+from .figures import (
+    Breakdown,
+    Column,
+    Figure,
+    Source,
+    day_range,
+    register,
+    register_breakdown,
+    register_extra,
+    subtree_q,
+)
 
 
 def _local_date(dt):
@@ -204,6 +215,92 @@ register(
         order_by=("starts_at", "pk"),
     )
 )
+
+
+register_breakdown(
+    Breakdown(
+        key="meetings.by_organization",
+        title=_("Meetings per organization"),
+        source="meetings",
+        by="organization",
+        name="organization__name",
+        measures=[Figure("meetings.total", _("Meetings held"))],
+        link_only=True,
+    )
+)
+
+
+# --- meetings against the frequency rules (三会一课) -------------------------------------------------------
+
+
+def checked_units(checks: list, period: Period) -> list:
+    """The units of a rule a summary accounts for: those starting within the period (a calendar year:
+    its months, quarters, the year, the spring and autumn semesters), or the first one touching a period
+    shorter than the unit; never a unit not yet begun."""
+    starting = [c for c in checks if period.start <= c.unit.start <= period.end]
+    chosen = starting or checks[:1]
+    return [c for c in chosen if c.state != "future"]
+
+
+def rule_figure_key(rule) -> str:
+    """The figure whose drill-down lists the meetings a rule counts."""
+    return "meetings.party_class.by_secretary" if rule.by_secretary else f"meetings.kind.{rule.kind}"
+
+
+def _frequency(root: Organization, period: Period, out: dict) -> None:
+    """Required vs held per organization and rule (meetings.frequency): two queries (the organizations, and
+    one aggregate of their meetings), whatever the number of organizations."""
+    orgs = Organization.objects.filter(path__startswith=root.path, is_active=True, kind__in=CHECKED_ORG_KINDS)
+    rows = []
+    for row in frequency_table(orgs=orgs.order_by("path"), period=period, today=timezone.localdate()):
+        by_rule: dict[str, list] = {}
+        for check in row.checks:
+            by_rule.setdefault(check.rule.code, []).append(check)
+        for rule in row.rules:
+            checks = checked_units(by_rule.get(rule.code, []), period)
+            if not checks:
+                continue
+            missed = [c for c in checks if c.state == "missed"]
+            rows.append(
+                {
+                    "org": row.org.pk,
+                    "org_name": row.org.name,
+                    "org_kind": row.org.kind,
+                    "rule": rule.code,
+                    "kind": rule.kind,
+                    "figure": rule_figure_key(rule),
+                    "units": len(checks),
+                    "required": rule.minimum * len(checks),
+                    "held": sum(c.held for c in checks),
+                    "met": sum(1 for c in checks if c.met),
+                    "missed": [c.unit.key for c in missed],
+                    "open": sum(1 for c in checks if c.state == "open"),
+                    "span": [
+                        min(c.unit.start for c in checks).isoformat(),
+                        max(c.unit.end for c in checks).isoformat(),
+                    ],
+                }
+            )
+    out["frequency"] = rows
+    required = sum(r["required"] for r in rows)
+    for key, value in (
+        ("frequency.required", required),
+        ("frequency.held", sum(r["held"] for r in rows)),
+        ("frequency.missed", sum(len(r["missed"]) for r in rows)),
+        ("frequency.orgs_short", len({r["org"] for r in rows if r["missed"]})),
+        ("frequency.orgs", len({r["org"] for r in rows})),
+    ):
+        out["figures"][key] = {
+            "value": value,
+            "previous": None,
+            "money": False,
+            "hours": False,
+            "stock": False,
+            "nolink": True,
+        }
+
+
+register_extra("frequency", _frequency)
 
 
 # --- votes (admission, conversion, 推优) ----------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import SERVICE_CATEGORIES, Category, Honor, HonorLevel
 from activities.selectors import activities_in, annotate_totals
-from branches.models import Organization
+from branches.models import PATH_STEP, Organization, OrgKind
 from branches.periods import Period
 from finance.models import DuesKind, DuesPayment, FundEntry
 from finance.selectors import GRANTED_Q, LIVE_GRANT_Q, RAISED_Q
@@ -18,13 +18,14 @@ from members.models.pipeline import (
     EventKind,
     Recommendation,
     RecommendationStatus,
+    RecommendationTarget,
     Sponsor,
     SponsorRole,
     StatusEvent,
 )
-from members.models.records import AppraisalRating, PartyAppraisal
+from members.models.records import AppraisalRating, LeagueRegistration, PartyAppraisal
 
-from .figures import Column, Figure, Source, register
+from .figures import Breakdown, Column, Figure, Source, register, register_breakdown, register_extra
 
 
 def _person_in(root: Organization, prefix: str = "person__") -> Q:
@@ -234,12 +235,13 @@ register(
         figures=lambda period: [
             Figure("activities.total", _("Activities held")),
             Figure("activities.person_times", _("Activity participation (person-times)"), sum_field="person_times"),
+            Figure("activities.hours", _("Activity hours"), sum_field="hours", hours=True),
             *(Figure(f"activities.category.{c}", label, Q(category=c)) for c, label in Category.choices),
             Figure("activities.series", _("Activities in theme series"), Q(series__isnull=False)),
             Figure("service.activities", _("Volunteer service and social practice activities"), SERVICE),
             Figure("service.places", _("Places served"), SERVICE, distinct="place"),
             Figure("service.person_times", _("Volunteer service person-times"), SERVICE, sum_field="person_times"),
-            Figure("service.hours", _("Volunteer service hours"), SERVICE, sum_field="hours", money=True),
+            Figure("service.hours", _("Volunteer service hours"), SERVICE, sum_field="hours", hours=True),
         ],
         columns=[
             Column(_("Date"), lambda a: a.starts_on),
@@ -340,6 +342,15 @@ register(
                 sum_field="amount",
                 money=True,
             ),
+            Figure(
+                "fund.granted_total",
+                _("Aid fund granted since inception (yuan)"),
+                GRANTED_Q,
+                sum_field="amount",
+                money=True,
+                negate=True,
+            ),
+            Figure("fund.grants_total", _("Aid grants since inception"), LIVE_GRANT_Q),
             Figure("fund.recipients_total", _("Students aided since inception"), LIVE_GRANT_Q, distinct="recipient"),
         ],
         columns=FUND_COLUMNS,
@@ -360,6 +371,7 @@ register(
         label=_("Dues"),
         queryset=_dues,
         figures=lambda period: [
+            Figure("dues.payments", _("Dues payments")),
             Figure(
                 "dues.party",
                 _("Party dues collected (yuan)"),
@@ -384,3 +396,134 @@ register(
         order_by=("paid_on", "pk"),
     )
 )
+
+
+# --- tables per series, per place, per organization ------------------------------------------------------
+
+ACTIVITY_MEASURES = [
+    Figure("activities.total", _("Activities")),
+    Figure("activities.person_times", _("Person-times"), sum_field="person_times"),
+    Figure("activities.hours", _("Hours"), sum_field="hours", hours=True),
+]
+SERVICE_MEASURES = [
+    Figure("service.activities", _("Activities"), SERVICE),
+    Figure("service.person_times", _("Person-times"), SERVICE, sum_field="person_times"),
+    Figure("service.hours", _("Hours"), SERVICE, sum_field="hours", hours=True),
+]
+
+register_breakdown(
+    Breakdown(
+        key="activities.by_series",
+        title=_("Theme series"),
+        source="activities",
+        by="series",
+        name="series__name",
+        q=Q(series__isnull=False),
+        measures=ACTIVITY_MEASURES,
+    )
+)
+register_breakdown(
+    Breakdown(
+        key="service.by_place",
+        title=_("Service and practice per place"),
+        source="activities",
+        by="place",
+        name="place__name",
+        q=SERVICE,
+        measures=SERVICE_MEASURES,
+        empty_label=_("No fixed place"),
+    )
+)
+register_breakdown(
+    Breakdown(
+        key="dues.by_organization",
+        title=_("Dues collected per organization"),
+        source="dues",
+        by="organization",
+        name="organization__name",
+        measures=[
+            Figure("dues.payments", _("Payments")),
+            Figure(
+                "dues.party", _("Party dues (yuan)"), Q(account__kind=DuesKind.PARTY), sum_field="amount", money=True
+            ),
+            Figure(
+                "dues.league",
+                _("League dues (yuan)"),
+                Q(account__kind=DuesKind.LEAGUE),
+                sum_field="amount",
+                money=True,
+            ),
+        ],
+    )
+)
+
+
+# --- League appraisal and registration (团员教育评议, 团籍注册) -------------------------------------------
+
+
+def _registrations(root: Organization, period: Period):
+    return LeagueRegistration.objects.filter(
+        _person_in(root), year__gte=period.start.year, year__lte=period.end.year
+    ).select_related("person", "organization")
+
+
+register(
+    Source(
+        key="league_registration",
+        label=_("League appraisal and registration"),
+        queryset=_registrations,
+        figures=lambda period: [
+            Figure("league_registration.total", _("League members appraised")),
+            Figure("league_registration.registered", _("League members registered"), Q(registered=True)),
+            *(Figure(f"league_registration.{r}", label, Q(rating=r)) for r, label in AppraisalRating.choices),
+        ],
+        columns=[
+            Column(_("Year"), lambda a: a.year),
+            Column(_("Person"), lambda a: a.person.name),
+            Column(_("League branch"), lambda a: a.organization.name),
+            Column(_("Rating"), lambda a: a.get_rating_display()),
+            Column(_("Registered"), lambda a: _("yes") if a.registered else _("no")),
+        ],
+        order_by=("year", "person__pinyin", "pk"),
+    )
+)
+
+
+# --- the yearly 推优 target ------------------------------------------------------------------------------
+
+
+def _target_years(period: Period) -> list[int]:
+    return list(range(period.start.year, period.end.year + 1))
+
+
+def _recommendation_target(root: Organization, period: Period, out: dict) -> None:
+    """The school's yearly 推优 target, for a summary of the whole school or of its League committee (a
+    class's summary has no share of it). A period spanning years adds the targets of the years it starts
+    in… ends in; the previous period's target is given for comparison. One query."""
+    if not (root.depth == 0 or root.kind == OrgKind.LEAGUE_COMMITTEE):
+        return
+    previous = period.previous()
+    years = set(_target_years(period)) | set(_target_years(previous))
+    targets = dict(
+        RecommendationTarget.objects.filter(school__path=root.path[:PATH_STEP], year__in=years).values_list(
+            "year", "target"
+        )
+    )
+    if not any(y in targets for y in _target_years(period)):
+        return
+
+    def total(p):
+        found = [targets[y] for y in _target_years(p) if y in targets]
+        return sum(found) if found else None
+
+    out["figures"]["recommendations.target"] = {
+        "value": total(period),
+        "previous": total(previous),
+        "money": False,
+        "hours": False,
+        "stock": False,
+        "nolink": True,
+    }
+
+
+register_extra("recommendations.target", _recommendation_target)

@@ -15,7 +15,7 @@ from core.pagination import paginate
 
 from . import charts, exports
 from .document import document_context, figure_linker
-from .figures import compile_figure, compile_figures, drilldown_queryset, find_figure
+from .figures import breakdown_q, compile_figure, compile_figures, drilldown_queryset, find_breakdown, find_figure
 from .forms import ReopenForm, SectionForm, SummaryCreateForm
 from .models import SectionKey, Summary, SummaryStatus
 from .narrative import figure_labels, format_value, has_prompts
@@ -167,11 +167,16 @@ def drilldown(request, key):
     if found is None:
         raise Http404
     source, fig = found
+    narrow = _breakdown_q(request, source)
     qs = drilldown_queryset(source, fig, org, period)
+    if narrow is not None:
+        qs = qs.filter(narrow)
     page_obj = paginate(request, qs)
     rows = [{"obj": obj, "cells": [c.value(obj) for c in source.columns]} for obj in page_obj]
-    value = format_value({"value": compile_figure(source, fig, org, period), "money": fig.money})
-    frozen = _frozen_value(request, key, org)
+    value = format_value(
+        {"value": compile_figure(source, fig, org, period, narrow), "money": fig.money, "hours": fig.hours}
+    )
+    frozen = None if narrow is not None else _frozen_value(request, key, org)
     return render(
         request,
         "reports/drilldown.html",
@@ -187,6 +192,18 @@ def drilldown(request, key):
             "page_obj": page_obj,
         },
     )
+
+
+def _breakdown_q(request, source):
+    """One row of a table per series / place / organization: `?by=<breakdown>&val=<id>` (404 if unknown)."""
+    by = request.GET.get("by", "")
+    if not by:
+        return None
+    breakdown = find_breakdown(by)
+    val = request.GET.get("val", "")
+    if breakdown is None or breakdown.source != source.key or not (val.isdigit() or val in ("", "none")):
+        raise Http404
+    return breakdown_q(breakdown, val)
 
 
 def _frozen_value(request, key, org):
@@ -206,6 +223,9 @@ def due(request):
 
 
 def dashboard(request):
+    if not access(request.user).has_any_access:
+        # No group and no officer post: nothing to show but how to get a role (every other page is 403).
+        return render(request, "reports/dashboard_norole.html")
     today = timezone.localdate()
     period = Period.parse(request.GET.get("period"), today=today)
     blocks = []

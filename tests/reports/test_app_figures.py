@@ -143,4 +143,4 @@ def test_summary_prose_in_chinese_quotes_the_fund(records, party_secretary):
         text = summary.sections.get(key=SectionKey.ACTIVITIES).narrative
         html = render_narrative(text, compile_figures(records.school, YEAR)["figures"])
     assert '共募集善款 <span class="fig">500.50</span> 元' in html
-    assert '服务时长 <span class="fig">45.50</span> 小时' in html
+    assert '服务时长 <span class="fig">45.5</span> 小时' in html
