@@ -3,6 +3,7 @@ it and downloads the PDF — whose text carries the figures recorded during the 
 
 import io
 import re
+import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -131,6 +132,9 @@ def test_year_end_summary_finalized_and_downloaded_as_pdf(web, orgs, party_secre
     for sentence in (OWN_SENTENCE, PARTY_CLASS_SENTENCE, SERVICE_SENTENCE):
         assert "".join(sentence.split()) in compact, sentence
     assert "城南敬老院" in compact and summary.title in compact
+    # The text layer alone would not show boxes for missing glyphs: a Chinese font must be embedded.
+    fonts = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+    assert any("CJK" in line and " yes " in line for line in fonts.splitlines()[2:]), fonts
     pdf_first_page_png(pdf_path, "summary-pdf-first-page")
     web.assert_no_console_errors()
 
