@@ -394,6 +394,9 @@ def recommendation_target(request):
     if form.is_valid():
         services.recommendation_target_set(school=school, year=year, target=form.cleaned_data["target"])
         messages.success(request, _("Target saved."))
+    else:
+        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, _("The target was not saved: %(errors)s") % {"errors": errors})
     return redirect(f"{reverse('members:recommendations')}?year={year}")
 
 

@@ -395,6 +395,9 @@ def test_recommendation_pages_vote_and_decision(client_for, league_secretary, cl
     assert "推优生" in page
     assert c.post("/members/recommendations/target/?year=2025", {"target": 30}).status_code == 302
     assert c.get("/members/recommendations/", {"year": 2025}).context["progress"]["target"] == 30
+    response = c.post("/members/recommendations/target/?year=2025", {"target": "-1"}, follow=True)
+    assert "The target was not saved" in response.content.decode()
+    assert response.context["progress"]["target"] == 30
     assert client_for(outsider).get(f"/members/recommendations/{rec.pk}/vote/").status_code == 404
     assert client_for(outsider).post("/members/recommendations/target/?year=2025", {"target": 1}).status_code == 403
 
