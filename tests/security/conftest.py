@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import Client
 
 from activities.models import Activity, HeadCount, Honor, Photo, Place, Series
 from branches.models import Organization, OrgKind
@@ -52,6 +54,13 @@ class Demo:
     users: dict = field(default_factory=dict)  # role -> User (anon: None)
     orgs: dict = field(default_factory=dict)  # key -> Organization
     objs: dict = field(default_factory=dict)  # key -> model instance
+    sessions: dict = field(default_factory=dict)  # role -> session key, made once per module
+
+    def login(self, client, role: str):
+        """Sign `client` in as `role` with the module's session (cheaper than a login per request)."""
+        if self.sessions.get(role):
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[role]
+        return client
 
 
 def _org(**lookup) -> Organization:
@@ -153,6 +162,12 @@ def _build() -> Demo:
     gone.delete()
     x["deleted_history_id"] = Place.history.get(id=gone_pk, history_type="-").history_id
 
+    for role, user in d.users.items():
+        if user is not None:
+            c = Client()
+            c.force_login(user)
+            d.sessions[role] = c.cookies[settings.SESSION_COOKIE_NAME].value
+
     # A sanity check that every chosen object exists (a seed change must not silently empty the matrix).
     missing = [k for k, v in x.items() if v is None]
     assert not missing, f"the demo school has no {missing}"
@@ -178,6 +193,16 @@ def demo_files(demo, settings, _media_in_tmp):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
     return demo
+
+
+@pytest.fixture
+def fast_exports(monkeypatch):
+    """These tests check who may download a summary and that junk never breaks it, not the PDF/Word
+    rendering (tested in tests/reports): skip the seconds WeasyPrint takes per file."""
+    from reports import exports
+
+    monkeypatch.setattr(exports, "pdf_bytes", lambda context: b"%PDF-1.4 stub")
+    monkeypatch.setattr(exports, "docx_bytes", lambda context: b"PK stub")
 
 
 def table_fingerprint() -> tuple:

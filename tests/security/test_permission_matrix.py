@@ -103,6 +103,8 @@ SPEC: dict[str, Entry] = {
     "set_language": Entry("public", post="public", get_ok=(302,), post_ok=(302,), own_data=True),
     # Not used by any page (nor by the login page): signed-in accounts only.
     "javascript-catalog": Entry("signed_in"),
+    # The browser asks for it on every page, signed in or not; a no-role account meets the no-role rule.
+    "favicon": Entry("public", get_ok=(301,), exceptions={("GET", "norole"): 403}),
     "core:dashboard": Entry("signed_in"),
     "core:deleted": Entry("admin"),
     "core:history": Entry(
@@ -379,24 +381,12 @@ def test_every_url_has_a_matrix_entry():
     assert not stale, f"matrix entries for URLs that no longer exist: {stale}"
 
 
-@pytest.fixture
-def fast_exports(monkeypatch):
-    """The matrix checks who may download a summary, not the PDF/Word rendering (tested in tests/reports):
-    skip the seconds WeasyPrint takes per file."""
-    from reports import exports
-
-    monkeypatch.setattr(exports, "pdf_bytes", lambda context: b"%PDF-1.4 stub")
-    monkeypatch.setattr(exports, "docx_bytes", lambda context: b"PK stub")
-
-
 @pytest.mark.parametrize(("name", "role", "method"), cases())
 def test_matrix(demo_files, fast_exports, client, name, role, method):
     demo = demo_files
     entry = SPEC[name]
     url = reverse(name, kwargs=entry.kw(demo)) + entry.query(demo)
-    user = demo.users[role]
-    if user is not None:
-        client.force_login(user)
+    demo.login(client, role)
     client.raise_request_exception = False
     want = expected(entry, role, method)
     must_not_change = method == "POST" and (want != "ok" or role == "leader") and not entry.own_data
@@ -432,7 +422,7 @@ def test_removing_another_activitys_item_through_ones_own_activity_removes_nothi
     """高一（1）班's secretary (and even the administrator) cannot delete 高一（2）班's head count or participant
     by putting its id under their own activity's URL."""
     obj = demo.objs[item]
-    client.force_login(demo.users[role])
+    demo.login(client, role)
     before = table_fingerprint()
     response = client.post(reverse(name, kwargs={"pk": demo.objs["activity"].pk, "item": obj.pk}))
     assert response.status_code in (302, 404)
@@ -445,7 +435,7 @@ def test_removing_another_activitys_item_through_ones_own_activity_removes_nothi
     [("league", "fund", "drive2"), ("branch2", "fund2", "drive"), ("admin", "fund", "drive2")],
 )
 def test_a_drive_is_reached_only_through_its_own_fund(demo, client, role, fund, drive):
-    client.force_login(demo.users[role])
+    demo.login(client, role)
     url = reverse("finance:drive_edit", kwargs={"pk": demo.objs[fund].pk, "drive_pk": demo.objs[drive].pk})
     before = table_fingerprint()
     assert client.get(url).status_code == 404
@@ -454,7 +444,7 @@ def test_a_drive_is_reached_only_through_its_own_fund(demo, client, role, fund, 
 
 
 def test_another_accounts_import_batch_is_not_found(demo, client):
-    client.force_login(demo.users["party"])
+    demo.login(client, "party")
     url = reverse("members:import_preview", kwargs={"pk": demo.objs["roster"].pk})
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
@@ -485,9 +475,9 @@ def test_exports_hold_only_the_users_own_people(demo, client, name):
     )
     only_first = first_branch - second_branch
     query = "?all=1" if name == "finance:arrears_export" else ""
-    client.force_login(demo.users["branch1"])
+    demo.login(client, "branch1")
     assert set(_xlsx_text(client.get(reverse(name) + query)).split("\n")) & only_first, "the check would see them"
-    client.force_login(demo.users["branch2"])
+    demo.login(client, "branch2")
     response = client.get(reverse(name) + query)
     assert response.status_code == 200
     cells = set(_xlsx_text(response).split("\n"))
