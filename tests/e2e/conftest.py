@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import chromium_path
+
 # Playwright's sync API keeps an asyncio loop on the main thread; Django's ORM refuses to run there
 # unless told that this is deliberate (the live server and the test share one process).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = chromium_path() or "/usr/bin/chromium"  # the same lookup that decides whether e2e tests run
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -122,8 +124,8 @@ class Browser:
         return self.page
 
     def screenshot(self, name: str, *, full_page: bool = False):
-        """Write docs/screenshots/<name>.png (overwritten each run): JPEG-free PNG kept small by the
-        1280×800 viewport; full_page only where the whole form is the point."""
+        """Write docs/screenshots/<name>.png, overwritten on every run. The 1280×800 viewport keeps each
+        file well under 300 KB; use full_page only where the whole page is the point."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=full_page)
