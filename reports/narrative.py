@@ -659,7 +659,7 @@ def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
             if _val(figures, "frequency.missed")
             else _("Every organization held its meetings as often as the rules require."),
         )
-    if "votes.recommendation" in figures:
+    if _val(figures, "votes.recommendation") or _val(figures, "votes.admission") or _val(figures, "votes.conversion"):
         out += _p(
             ngettext(
                 "League members' meetings voted on %(n)s League member recommended to the Party (推优); "
@@ -668,13 +668,17 @@ def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
                 "%(m)s recommendations were carried.",
                 _val(figures, "votes.recommendation"),
             )
-            % {"n": _t("votes.recommendation"), "m": _t("votes.recommendation.passed")},
-            _sep(),
+            % {"n": _t("votes.recommendation"), "m": _t("votes.recommendation.passed")}
+            if _val(figures, "votes.recommendation")
+            else "",
+            _sep() if _val(figures, "votes.recommendation") else "",
             _(
                 "Branch general meetings admitted %(a)s probationary members and converted %(c)s probationary "
                 "members to full membership."
             )
-            % {"a": _t("votes.admission.passed"), "c": _t("votes.conversion.passed")},
+            % {"a": _t("votes.admission.passed"), "c": _t("votes.conversion.passed")}
+            if _val(figures, "votes.admission") or _val(figures, "votes.conversion")
+            else "",
         )
     if "training.total" in figures:
         out += _p(
@@ -685,24 +689,39 @@ def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
             % {"n": _t("training.total"), "two": _t("training.two_contacts"), "q": _t("training.assessed")}
         )
     if "recommendations.nominated" in figures:
-        out += _p(
-            _(
-                "Through “pushing the best into the Party” (推优), League branches nominated %(n)s League members; "
-                "%(p)s were passed by League members' meetings and %(a)s approved by the League committee. "
-                "%(act)s recommended students became activists and %(dev)s became development targets."
-            )
-            % {
-                "n": _t("recommendations.nominated"),
-                "p": _t("recommendations.passed"),
-                "a": _t("recommendations.approved"),
-                "act": _t("pipeline.activist.recommended"),
-                "dev": _t("pipeline.development_target.recommended"),
-            },
-            _sep(),
+        target = (
             _("The school's yearly target is %(t)s recommendations.") % {"t": _t("recommendations.target")}
             if "recommendations.target" in figures
-            else "",
+            else ""
         )
+        if _val(figures, "recommendations.nominated"):
+            outcomes = _val(figures, "pipeline.activist.recommended") or _val(
+                figures, "pipeline.development_target.recommended"
+            )
+            out += _p(
+                _(
+                    "Through “pushing the best into the Party” (推优), League branches nominated %(n)s League "
+                    "members; %(p)s were passed by League members' meetings and %(a)s approved by the League "
+                    "committee."
+                )
+                % {
+                    "n": _t("recommendations.nominated"),
+                    "p": _t("recommendations.passed"),
+                    "a": _t("recommendations.approved"),
+                },
+                _sep(),
+                _("Of the recommended, %(act)s became activists and %(dev)s became development targets.")
+                % {
+                    "act": _t("pipeline.activist.recommended"),
+                    "dev": _t("pipeline.development_target.recommended"),
+                }
+                if outcomes
+                else "",
+                _sep() if outcomes else "",
+                target,
+            )
+        else:
+            out += _p(_("No League member was nominated for 推优 in the period."), _sep() if target else "", target)
     if "pipeline.application" in figures:
         out += _p(
             _(

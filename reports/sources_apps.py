@@ -5,6 +5,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from activities.models import SERVICE_CATEGORIES, Category, Honor, HonorLevel
 from activities.selectors import activities_in, annotate_totals
@@ -403,12 +404,12 @@ register(
 ACTIVITY_MEASURES = [
     Figure("activities.total", _("Activities")),
     Figure("activities.person_times", _("Person-times"), sum_field="person_times"),
-    Figure("activities.hours", _("Hours"), sum_field="hours", hours=True),
+    Figure("activities.hours", pgettext_lazy("table column", "Hours"), sum_field="hours", hours=True),
 ]
 SERVICE_MEASURES = [
     Figure("service.activities", _("Activities"), SERVICE),
     Figure("service.person_times", _("Person-times"), SERVICE, sum_field="person_times"),
-    Figure("service.hours", _("Hours"), SERVICE, sum_field="hours", hours=True),
+    Figure("service.hours", pgettext_lazy("table column", "Hours"), SERVICE, sum_field="hours", hours=True),
 ]
 
 register_breakdown(
