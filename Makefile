@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup system-deps run test e2e bench load lint format messages compilemessages clean
+.PHONY: setup system-deps run test e2e screenshots bench load lint format messages compilemessages clean
 
 setup: system-deps $(STAMP) compilemessages
 
@@ -37,6 +37,10 @@ test: setup
 
 e2e: setup
 	$(BIN)/pytest -m e2e $(PYTEST_ARGS)
+
+# Refresh the README's pictures in docs/screenshots/ (the browser journeys take them).
+screenshots: setup
+	PARTYLEAGUE_SCREENSHOTS=1 $(BIN)/pytest -m e2e $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/pip install -q -e '.[bench]'

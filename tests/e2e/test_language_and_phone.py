@@ -113,11 +113,6 @@ def test_language_switch_and_phone_view(web, demo_school):
     web.assert_no_console_errors()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="activities/place_list.html: the search form is `d-flex` without `flex-wrap`, so its Search "
-    "button sticks out 24px past a 390px screen (reported to the activities owner)",
-)
 def test_place_list_fits_a_phone(web, league_secretary):
     web.open_context(PHONE)
     web.login(league_secretary.username)
