@@ -134,7 +134,7 @@ def seed(ctx):
 
     with services.as_of(ctx.today):
         _pipeline(ctx, ids)
-        _transfers(ctx)
+        _transfers(ctx, ids)
     _appraisals(ctx)
 
 
@@ -512,7 +512,7 @@ def _students(ctx, pl: "_Pipeline"):
         RecommendationTarget.objects.create(school=ctx.school, year=year, target=30 if ctx.large else 8)
 
 
-def _transfers(ctx):
+def _transfers(ctx, ids):
     """One teacher transferred out last summer (history kept), one transferred in with their Party
     membership, one young League teacher holding a League post turning 28 this year."""
     rng, today = ctx.rng, ctx.today
@@ -523,7 +523,7 @@ def _transfers(ctx):
         birth_date=born,
         category=Category.TEACHER,
         organization=ctx.party_groups[-1],
-        id_number=make_id_number("441402", born, 11),
+        id_number=ids.id_number(born),
         phone="13802401188",
     )
     Membership.objects.create(person=leaving, organization=leaving.organization, started_on=date(born.year + 24, 9, 1))
@@ -547,7 +547,7 @@ def _transfers(ctx):
         birth_date=born,
         category=Category.TEACHER,
         organization=ctx.party_groups[1],
-        id_number=make_id_number("441402", born, 7),
+        id_number=ids.id_number(born),
         phone="13902401234",
     )
     arrival = _days_ago(ctx, 60)
@@ -576,7 +576,7 @@ def _transfers(ctx):
     ][:2]
     for i, p in enumerate(young):
         p.birth_date = date(today.year - 28, 3 + 7 * i, rng.randint(1, 28))
-        p.id_number = make_id_number("441402", p.birth_date, 20 + i)
+        p.id_number = ids.id_number(p.birth_date)
         p.save(update_fields=["birth_date", "id_number"])
     Officer.objects.create(
         organization=ctx.orgs["league"],
