@@ -191,6 +191,8 @@ def test_chinese_prose_has_no_english_and_frequency_sentence(theme_days, party_s
     text = "".join(s.narrative for s in summary.sections.all())
     assert "按照“三会一课”制度要求" in text and "未按规定频次召开" in text
     assert "None" not in text
+    assert "。 " not in text  # no space between Chinese sentences
+    assert "本期各团支部未开展推优工作。" in text and "0 名被确定" not in text  # no 推优: said, not zeros
     english = re.findall(r"[A-Za-z]{3,}", re.sub(r"\[\[[^\]]+\]\]", "", text))
     assert english == []
 
