@@ -109,7 +109,8 @@ def seed(ctx):
     ctx.students = Person.objects.bulk_create(students, batch_size=1000)
     _history_from_file(ctx, ctx.staff + ctx.students, plan)
 
-    # Give every officer post held through an account a person of its own.
+    # Give every officer post held through an account a person of its own, in a Party group of the
+    # organization they lead (the Second branch's secretary belongs to the Second branch).
     for officer in Officer.objects.filter(
         person__isnull=True, organization__path__startswith=ctx.school.path
     ).select_related("user", "organization"):
@@ -121,7 +122,7 @@ def seed(ctx):
             gender=rng.choice(Gender.values),
             birth_date=born,
             category=Category.STUDENT if is_student_branch else Category.TEACHER,
-            organization=officer.organization if is_student_branch else ctx.party_groups[0],
+            organization=officer.organization if is_student_branch else _home_group(ctx, officer.organization),
             id_number=ids.id_number(born),
             phone=ids.phone(),
             user=user,
@@ -639,3 +640,8 @@ def _appraisals(ctx):
             )
         )
     LeagueRegistration.objects.bulk_create(league_rows, batch_size=1000)
+
+
+def _home_group(ctx, org):
+    inside = [g for g in ctx.party_groups if g.path.startswith(org.path)]
+    return inside[0] if inside else ctx.party_groups[0]
