@@ -196,8 +196,10 @@ def period_dict(period: Period) -> dict:
 
 def compile_figures(root: Organization, period: Period) -> dict:
     """Every figure of the summary for `root`'s subtree in `period`, and for `period.previous()`:
-    {"figures": {key: {"value", "previous", "money", "stock"}}, "series": {...}, ...}, JSON-serializable.
-    Two aggregate queries per source (plus one per chart series)."""
+    {"figures": {key: {"value", "previous", "money", "hours", "stock"}}, "series": {...},
+    "breakdowns": {key: [rows]}, "frequency": [rows], ...}, JSON-serializable (a finalized summary stores it).
+    Two aggregate queries per source, one per chart series and per breakdown, and the extras' own (the
+    frequency check: two; the 推优 target: one) — a flat number whatever the size of the school."""
     previous = period.previous()
     out = {
         "organization": {"id": root.pk, "name": root.name},
@@ -228,16 +230,6 @@ def compile_figures(root: Organization, period: Period) -> dict:
     for extra in _EXTRAS.values():
         extra(root, period, out)
     return out
-
-
-def compile_figures_cached(root: Organization, period: Period, cache: dict | None) -> dict:
-    """`compile_figures`, once per (organization, period) within `cache` (e.g. one request)."""
-    if cache is None:
-        return compile_figures(root, period)
-    key = (root.pk, period.key)
-    if key not in cache:
-        cache[key] = compile_figures(root, period)
-    return cache[key]
 
 
 def find_figure(key: str, period: Period) -> tuple[Source, Figure] | None:
