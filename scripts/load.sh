@@ -4,7 +4,8 @@
 # p50/p95/p99 latency, errors and the peak memory of a gunicorn worker, then stops gunicorn.
 #
 # Environment: DATABASE_URL (default the bench database; seeded large by `python -m scripts.bench
-# --prepare-only` when it holds no school), LOAD_USERS (50), LOAD_DURATION (60s), LOAD_WORKERS (2 × cores + 1),
+# --prepare-only` when it holds no school), LOAD_USERS (50), LOAD_DURATION (60, seconds measured after the
+# users have signed in: statistics are reset once all are spawned), LOAD_WORKERS (2 × cores + 1),
 # LOAD_PORT (8765).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,9 @@ export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=False
 export LOG_LEVEL="${LOG_LEVEL:-ERROR}"
 USERS="${LOAD_USERS:-50}"
-DURATION="${LOAD_DURATION:-60s}"
+DURATION="${LOAD_DURATION:-60}"  # seconds measured once every user has signed in
+SPAWN_RATE=5
+RAMP=$(( (USERS + SPAWN_RATE - 1) / SPAWN_RATE ))
 CORES="$(nproc)"
 WORKERS="${LOAD_WORKERS:-$((2 * CORES + 1))}"
 PORT="${LOAD_PORT:-8765}"
@@ -67,8 +70,8 @@ done
 ) &
 SAMPLER=$!
 
-echo "== locust: $USERS users for $DURATION"
-$BIN/locust -f scripts/locustfile.py --headless --users "$USERS" --spawn-rate 10 --run-time "$DURATION" \
+echo "== locust: $USERS users ($RAMP s to sign in, statistics reset), then $DURATION s measured"
+$BIN/locust -f scripts/locustfile.py --headless --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$((DURATION + RAMP))s" --reset-stats \
   --host "http://127.0.0.1:$PORT" --csv "$OUT/load" --only-summary --exit-code-on-error 0 \
   > "$OUT/locust.log" 2>&1 || { tail -40 "$OUT/locust.log"; exit 1; }
 
