@@ -139,14 +139,6 @@ def test_year_end_summary_finalized_and_downloaded_as_pdf(web, orgs, party_secre
     web.assert_no_console_errors()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reports: the Chinese summary still shows English: the 三会一课 compliance paragraph "
-    "('Against the rules of 三会一课, the 8 organizations checked were required …'), the table captions and "
-    "headers 'Theme series', 'Volunteer service and social practice per place', 'Meetings short of the rules', "
-    "'Required', 'Held', 'Organizations short', 'Units short', '≥ 1 per 月', and the aid-fund rows "
-    "'Since inception', 'Granted (yuan)', 'Balance (yuan)' (untranslated msgids; reported to the reports owner)",
-)
 def test_chinese_summary_has_no_english_left(web, orgs, party_secretary, year_of_records):
     with translation.override("zh-hans"):
         summary = summary_create(
