@@ -113,7 +113,7 @@ def seed(size: str, schools: int) -> tuple[list[dict], list[str]]:
     """Seed like `seed_demo --size SIZE --schools N`, timing each app's seeder."""
     import random
 
-    from django.db import NotSupportedError, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from core.management.commands.seed_demo import SEEDERS, _seed_module
@@ -123,45 +123,20 @@ def seed(size: str, schools: int) -> tuple[list[dict], list[str]]:
     workarounds: list[str] = []
     timings = []
     for index in range(schools):
-        for attempt in range(2):
-            ctx = SeedContext(
-                rng=random.Random(2026 + index), size=size, today=timezone.localdate(), school_index=index
-            )
-            per_app = {}
-            try:
-                with transaction.atomic(), _distinct_fixed_id_numbers(index):
-                    for app in SEEDERS:
-                        module = _seed_module(app)
-                        if module is None:
-                            continue
-                        t0 = time.perf_counter()
-                        module.seed(ctx)
-                        per_app[app] = round(time.perf_counter() - t0, 1)
-                break
-            except NotSupportedError as exc:
-                if attempt or "FOR UPDATE cannot be applied" not in str(exc):
-                    raise
-                workarounds.append(_lock_main_table_only(str(exc)))
+        ctx = SeedContext(rng=random.Random(2026 + index), size=size, today=timezone.localdate(), school_index=index)
+        per_app = {}
+        with transaction.atomic(), _distinct_fixed_id_numbers(index):
+            for app in SEEDERS:
+                module = _seed_module(app)
+                if module is None:
+                    continue
+                t0 = time.perf_counter()
+                module.seed(ctx)
+                per_app[app] = round(time.perf_counter() - t0, 1)
         timings.append(per_app)
         if index == 1:
             workarounds.append("distinct ID numbers for the fixed demo people of later schools (tests/perf/data.py)")
     return timings, workarounds
-
-
-def _lock_main_table_only(error: str) -> str:
-    """Workaround while a seeder's service uses `select_for_update()` with `select_related` of a nullable
-    foreign key, which PostgreSQL refuses: lock only the main table's rows (`of=("self",)`)."""
-    from django.db.models.query import QuerySet
-
-    original = QuerySet.select_for_update
-
-    def select_for_update(self, nowait=False, skip_locked=False, of=(), no_key=False):
-        return original(self, nowait=nowait, skip_locked=skip_locked, of=of or ("self",), no_key=no_key)
-
-    QuerySet.select_for_update = select_for_update
-    message = f"select_for_update(of=('self',)) forced: a service failed on PostgreSQL ({error.splitlines()[0]})"
-    print(f"WARNING: {message}", file=sys.stderr)
-    return message
 
 
 def row_counts() -> dict:
