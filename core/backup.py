@@ -2,11 +2,15 @@
 be restored into PostgreSQL and back) plus every uploaded file, with a manifest of counts and checksums
 that `restore` verifies."""
 
+import base64
 import hashlib
 import io
 import json
 import tarfile
+from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
+from uuid import UUID
 
 from django.apps import apps
 from django.conf import settings
@@ -34,6 +38,22 @@ def _models():
         yield model
 
 
+def _encode(value):
+    # Full precision: Django's JSON serializer keeps only milliseconds of a datetime, which would not
+    # round-trip exactly.
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode()
+    raise TypeError(f"Cannot archive {type(value).__name__}")
+
+
+def _dumps(rows) -> bytes:
+    return json.dumps(rows, default=_encode, ensure_ascii=False).encode()
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -55,7 +75,7 @@ def backup_write(path: Path) -> dict:
             rows = list(model._default_manager.order_by("pk"))
             manifest["counts"][model._meta.label_lower] = len(rows)
             objects.extend(rows)
-        data = serializers.serialize("json", objects, use_natural_foreign_keys=True).encode()
+        data = _dumps(serializers.serialize("python", objects, use_natural_foreign_keys=True))
         _add_bytes(tar, "data.json", data)
         manifest["data_sha256"] = _sha256(data)
         if media_root.exists():
@@ -92,7 +112,7 @@ def restore_read(path: Path, *, allow_nonempty: bool = False) -> dict:
             from django.contrib.auth.models import Group
 
             Group.objects.all().delete()
-            for obj in serializers.deserialize("json", data, handle_forward_references=True):
+            for obj in serializers.deserialize("python", json.loads(data), handle_forward_references=True):
                 obj.save()
             _reset_sequences()
         for rel, digest in manifest["files"].items():
