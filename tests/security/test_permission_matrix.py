@@ -75,6 +75,8 @@ class Entry:
     edit_owner: str | None = None
     kw: Callable = lambda d: {}
     query: Callable = lambda d: ""
+    # The confirming POST of an action that asks for more than a click (e.g. a reason).
+    post_data: Callable = lambda d: {}
     get_ok: tuple = (200,)
     post_ok: tuple = (200, 302)
     # The POST may change the user's own account data (session, feed token): exempt from "nothing changed".
@@ -308,6 +310,8 @@ SPEC: dict[str, Entry] = {
         post="view",
         owner="school",
         kw=pk("final_summary"),
+        post_data=lambda d: {"reason": "更正了志愿服务时长的录入错误"},
+        post_ok=(302,),
         exceptions={(m, r): 403 for m in ("GET", "POST") for r in ("party", "league", "leader")},
     ),
     "reports:pdf": Entry("view", owner="school", kw=pk("summary")),
@@ -392,7 +396,7 @@ def test_matrix(demo_files, fast_exports, client, name, role, method):
     must_not_change = method == "POST" and (want != "ok" or role == "leader") and not entry.own_data
     before = table_fingerprint() if must_not_change else None
 
-    response = client.get(url) if method == "GET" else client.post(url, {})
+    response = client.get(url) if method == "GET" else client.post(url, entry.post_data(demo))
 
     got = response.status_code
     where = f"{method} {url} as {role}"
