@@ -76,7 +76,10 @@ def test_passwords_are_hashed_with_argon2_in_production():
     assert django_settings.PASSWORD_HASHERS  # test settings use MD5 for speed; check the base settings
     from config.settings import base
 
-    assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert base.PASSWORD_HASHERS[0] == "core.hashers.TunedArgon2PasswordHasher"
+    from core.hashers import TunedArgon2PasswordHasher
+
+    assert TunedArgon2PasswordHasher().algorithm == "argon2"
     assert len(base.AUTH_PASSWORD_VALIDATORS) == 4
 
 

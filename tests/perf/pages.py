@@ -264,14 +264,7 @@ PAGES: list[Page] = [
     # core and the organization tree
     Page("core:dashboard", "dashboard", _none, 58, key=True, single_root=True, label="dashboard"),
     Page("core:deleted", "list", _none, 8),
-    Page(
-        "core:history",
-        "detail",
-        _history,
-        12,
-        known_bug="core/history.html fails (VariableDoesNotExist: history_user.username) when a history row has "
-        "no user, as every row written by seed_demo or a management command has: to fix in core",
-    ),
+    Page("core:history", "detail", _history, 12),
     Page("branches:tree", "list", _none, 8, key=True, admin_model="branches.Organization"),
     Page("branches:detail", "detail", _pk("branch"), 13, key=True),
     Page("branches:create", "form", _none, 9),
