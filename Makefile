@@ -65,7 +65,7 @@ messages: $(STAMP)
 	@for app in $(APPS); do mkdir -p $$app/locale; \
 	  (cd $$app && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete -v0) ; done
 	@mkdir -p locale
-	@$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete -v0 --ignore=.venv --ignore=tests \
+	@$(MANAGE) makemessages -l zh_Hans -l en --no-obsolete -v0 --ignore=.venv --ignore=tests --ignore=scripts --ignore=test-results \
 	  --ignore=static --ignore=staticfiles $(foreach app,$(APPS),--ignore=$(app))
 	$(MAKE) compilemessages
 
