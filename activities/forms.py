@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from branches.periods import Period, is_period_key
-from core.forms import VersionedModelForm
+from core.forms import SafeModelMultipleChoiceField, VersionedModelForm
 from members.models import Person
 
 from .models import Activity, Category, HeadCount, Honor, HonorLevel, Photo, Place, Series
@@ -41,6 +41,7 @@ class ActivityForm(VersionedModelForm):
             "outcome": forms.Textarea(attrs={"rows": 3}),
             "co_organizers": forms.SelectMultiple(attrs={"size": 6}),
         }
+        field_classes = {"co_organizers": SafeModelMultipleChoiceField}
 
     def __init__(self, *args, editable, viewable, **kwargs):
         """`editable`: organizations the user may edit (lead organizer choices); `viewable`: those they may

@@ -48,3 +48,20 @@ class VersionedModelForm(forms.ModelForm):
             obj.save()
             self._save_m2m()
         return obj
+
+
+MAX_PK = 2**63 - 1
+
+
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Rejects ids that are not whole numbers within the database's range before querying: Django passes
+    them to `pk__in` as they come, and SQLite raises OverflowError (a 500) for an id like 10**30."""
+
+    def _check_values(self, value):
+        for pk in value:
+            text = str(pk)
+            if not text.isdigit() or int(text) > MAX_PK:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import PATH_STEP, Officer, Post
-from core.forms import VersionedModelForm
+from core.forms import MAX_PK, SafeModelMultipleChoiceField, VersionedModelForm
 from core.uploads import validate_document
 from members.models import Category, Person, PoliticalStatus
 
@@ -144,7 +144,7 @@ class AttendanceForm(forms.Form):
     """One row per expected attendee (status + reason) and the visitors. Rendered by hand in
     `meetings/_attendance_rows.html` so a whole class fits on a screen."""
 
-    visitors = forms.ModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    visitors = SafeModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
 
     def __init__(self, *args, people, existing=None, visitor_queryset=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,7 +170,7 @@ class AttendanceForm(forms.Form):
     def selected_visitors(self):
         if not self.is_bound:
             return self.initial_visitors
-        ids = [v for v in self.data.getlist("visitors") if str(v).isdigit()]
+        ids = [v for v in self.data.getlist("visitors") if str(v).isdigit() and int(v) <= MAX_PK]
         return list(self.fields["visitors"].queryset.filter(pk__in=ids).select_related("organization"))
 
     def clean(self):

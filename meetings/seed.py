@@ -205,7 +205,7 @@ def _months(start: date, end: date):
 def seed(ctx):
     b = _Builder(ctx)
     rng, today = ctx.rng, ctx.today
-    start = date(today.year - (3 if ctx.large else 2), 1, 1)
+    start = date(today.year - (5 if ctx.large else 2), 1, 1)  # large: five years of history (issue 8)
     horizon = today + timedelta(days=21)  # plan a few meetings ahead
     behind = {ctx.orgs["branch2"].pk: 0.75}
     if ctx.party_groups:

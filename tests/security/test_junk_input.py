@@ -200,19 +200,7 @@ OVERFLOW_500 = (
     "multiple choice gets an id like 10**30: Django's ModelMultipleChoiceField filters pk__in with it "
     "unchecked; activities/forms.py ActivityForm.co_organizers needs ids checked (digits, < 2**63) first"
 )
-JUNK_XFAIL = {
-    "activities:create": OVERFLOW_500,
-    "activities:edit": OVERFLOW_500,
-    "meetings:attendance": (
-        "junk in the attendance rows (an unknown status, a reason over 200 characters) re-shows the form "
-        "with no message: meetings/templates/meetings/_attendance_rows.html renders only non-field errors"
-    ),
-    "password_change": (
-        "'This password is too short. It must contain at least %d characters.' stays English in Chinese: "
-        "Django 5.2 changed the msgid and its zh_Hans catalogue lacks it; add it (singular and plural) to "
-        "the project catalogue locale/zh_Hans/LC_MESSAGES/django.po"
-    ),
-}
+JUNK_XFAIL: dict[str, str] = {}
 
 
 def forms_for(role, xfail=JUNK_XFAIL):
