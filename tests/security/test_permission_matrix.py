@@ -320,14 +320,8 @@ SPEC: dict[str, Entry] = {
 }
 
 # Cases where the app deviates from the spec: (url name, role, method) → the bug, reported to the lead.
-HISTORY_500 = (
-    "core:history answers 500 for a record whose history has no user (made by seed_demo, an import or a "
-    "command): core/templates/core/history.html line 16 `default:e.record.history_user.username` raises "
-    "VariableDoesNotExist when history_user is None"
-)
-XFAIL: dict[tuple[str, str, str], str] = {
-    **{("core:history", r, "GET"): HISTORY_500 for r in ("admin", "party", "league", "branch1", "leader")},
-}
+# (Empty now: core:history's 500 for records made without a user — seed, commands — was fixed in 21be7d1.)
+XFAIL: dict[tuple[str, str, str], str] = {}
 
 
 def url_names() -> set[str]:
