@@ -480,3 +480,24 @@ def test_exports_hold_only_the_users_own_people(demo, client, name):
     assert response.status_code == 200
     cells = set(_xlsx_text(response).split("\n"))
     assert not (cells & only_first), f"{name} as branch2 shows {sorted(cells & only_first)[:5]}"
+
+
+# --- Outside the walked URL conf --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
+def test_only_the_administrator_reaches_the_django_admin(demo, client, role):
+    """The Django admin (left out of the walk) shows every record unscoped: nobody but the administrator."""
+    demo.login(client, role)
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
+    demo.login(client, "admin")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_calendar_feed_needs_a_live_token(demo, client):
+    token = demo.objs["token"]
+    assert client.get(reverse("meetings:ical_feed", kwargs={"token": "0" * 43})).status_code == 404
+    token.user.is_active = False
+    token.user.save()
+    assert client.get(reverse("meetings:ical_feed", kwargs={"token": token.token})).status_code == 404
