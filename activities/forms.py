@@ -3,19 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import Organization
 from branches.periods import Period, is_period_key
-from core.forms import SafeModelMultipleChoiceField, VersionedModelForm
+from core.forms import DateInput, SafeModelMultipleChoiceField, VersionedModelForm
 from members.models import Person
 
 from .models import Activity, Category, HeadCount, Honor, HonorLevel, Photo, Place, Series
 from .selectors import usable_in_subtree_q
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%d")
-        super().__init__(**kwargs)
 
 
 class ActivityForm(VersionedModelForm):

@@ -1,17 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import VersionedModelForm
+from core.forms import DateInput, VersionedModelForm
 
 from .models import ALLOWED_CHILDREN, Election, Officer, Organization, OrgKind
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%d")
-        super().__init__(**kwargs)
 
 
 class OrganizationForm(VersionedModelForm):

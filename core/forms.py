@@ -3,6 +3,16 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """An HTML5 date picker that round-trips ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%Y-%m-%d")
+        super().__init__(**kwargs)
+
+
 class VersionedModelForm(forms.ModelForm):
     """A model form that refuses to overwrite a record someone else saved since this form was opened.
 

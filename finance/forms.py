@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from branches.models import OrgKind
 from core.forms import VersionedModelForm
+from members.forms import PersonChoiceField
 from members.models import Person
 
 from .dues import add_months, month_start
@@ -14,11 +15,6 @@ from .models import AidFund, Drive, DuesAccount
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_FIELD = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0.01")}
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.organization.short_name or obj.organization.name}"
 
 
 class FundForm(VersionedModelForm):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import PARTY_KINDS, Organization, OrgKind
-from core.forms import VersionedModelForm
+from core.forms import DateInput, VersionedModelForm
 from core.uploads import validate_document
 from meetings.models import Meeting, MeetingKind, Vote, VoteKind
 
@@ -33,14 +33,6 @@ from .pipeline import (
     INTRODUCERS_REQUIRED,
     Dossier,
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("format", "%Y-%m-%d")
-        super().__init__(**kwargs)
 
 
 def _today():

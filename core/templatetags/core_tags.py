@@ -24,12 +24,3 @@ def period_picker(context, period, name="period"):
     request = context["request"]
     others = [(k, v) for k, vs in request.GET.lists() if k not in (name, "page") for v in vs]
     return {"period": period, "presets": presets(), "name": name, "others": others}
-
-
-@register.filter
-def mask_tail(value, keep=4):
-    """Show only the last `keep` characters: 110101********1234 style."""
-    value = str(value or "")
-    if len(value) <= keep:
-        return value
-    return "*" * (len(value) - keep) + value[-keep:]
