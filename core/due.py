@@ -8,6 +8,9 @@ from datetime import date
 
 from django.utils import timezone
 
+from branches.permissions import access
+from core.datacache import cached
+
 DUE_PROVIDERS = [
     "members.selectors.due_items",
     "meetings.selectors.due_items",
@@ -38,7 +41,15 @@ def _load(path: str):
 
 
 def collect(user, today: date | None = None) -> list[DueItem]:
+    """Every provider's items for `user`, most urgent first. Cached under the data version (a change to
+    any record recomputes it) and what decides the user's access (roles and posts)."""
     today = today or timezone.localdate()
+    acc = access(user)
+    parts = (user.pk, sorted(acc.roles), acc.officer_paths, today.isoformat())
+    return cached("due", parts, lambda: _collect(user, today))
+
+
+def _collect(user, today: date) -> list[DueItem]:
     items: list[DueItem] = []
     for path in DUE_PROVIDERS:
         provider = _load(path)

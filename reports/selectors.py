@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from branches.models import Organization
 from branches.periods import Period, calendar_year
 from branches.permissions import access, scope, viewable_organizations
+from core.datacache import cached
 
 from .figures import compile_figures
 from .models import Summary
@@ -27,18 +28,25 @@ def summary_with_sections(summary: Summary) -> Summary:
     return summary
 
 
+def live_figures(root: Organization, period: Period) -> dict:
+    """`compile_figures`, cached under the data version (core.datacache): the dashboard, a draft summary,
+    its print view and its exports compile once until a record changes."""
+    parts = (root.pk, root.path, period.key, period.start.isoformat(), period.end.isoformat())
+    return cached("figures", parts, lambda: compile_figures(root, period))
+
+
 def summary_figures(summary: Summary) -> dict:
     """The figures a summary shows: the frozen snapshot once finalized, the live figures while a draft."""
     if summary.is_finalized and summary.snapshot:
         return summary.snapshot
-    return compile_figures(summary.organization, summary.period)
+    return live_figures(summary.organization, summary.period)
 
 
 def live_differences(summary: Summary, live: dict | None = None) -> list[dict]:
     """For a finalized summary: the figures whose live value now differs from the frozen one."""
     if not summary.is_finalized or not summary.snapshot:
         return []
-    live = live or compile_figures(summary.organization, summary.period)
+    live = live or live_figures(summary.organization, summary.period)
     frozen = summary.snapshot.get("figures", {})
     out = []
     for key, fig in frozen.items():

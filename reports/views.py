@@ -15,11 +15,18 @@ from core.pagination import paginate
 
 from . import charts, exports
 from .document import document_context, figure_linker
-from .figures import breakdown_q, compile_figure, compile_figures, drilldown_queryset, find_breakdown, find_figure
+from .figures import breakdown_q, compile_figure, drilldown_queryset, find_breakdown, find_figure
 from .forms import ReopenForm, SectionForm, SummaryCreateForm
 from .models import SectionKey, Summary, SummaryStatus
 from .narrative import figure_labels, format_value, has_prompts
-from .selectors import dashboard_roots, live_differences, summaries_for_user, summary_figures, summary_with_sections
+from .selectors import (
+    dashboard_roots,
+    live_differences,
+    live_figures,
+    summaries_for_user,
+    summary_figures,
+    summary_with_sections,
+)
 from .services import summary_create, summary_finalize, summary_redraft_section, summary_reopen
 
 
@@ -87,7 +94,7 @@ def edit_section(request, pk, key):
         form.save()
         messages.success(request, _("Section saved."))
         return redirect(f"{summary.get_absolute_url()}#section-{key}")
-    figures = compile_figures(summary.organization, summary.period)["figures"]
+    figures = live_figures(summary.organization, summary.period)["figures"]
     return render(
         request,
         "reports/section_form.html",
@@ -230,7 +237,7 @@ def dashboard(request):
     period = Period.parse(request.GET.get("period"), today=today)
     blocks = []
     for org in dashboard_roots(request.user)[:5]:
-        compiled = compile_figures(org, period)
+        compiled = live_figures(org, period)
         link = figure_linker(org, period)
         blocks.append(
             {"org": org, "tiles": _tiles(compiled["figures"], link, period), "charts": charts.all_charts(compiled)}

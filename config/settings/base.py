@@ -156,6 +156,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# One cache per process by default; CACHE_URL (e.g. filecache:///var/cache/partyleague) shares it between
+# workers. Compiled figures and Due lists are cached under the data version (core.datacache): a change to
+# any record makes a new key, so the timeout only bounds changes made outside the audit trail.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://partyleague")}
+PARTYLEAGUE_CACHE_SECONDS = env.int("PARTYLEAGUE_CACHE_SECONDS", default=3600)
+
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

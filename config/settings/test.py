@@ -7,6 +7,10 @@ DEBUG = False
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = False
+# Tests see every change at once: no cached figures or Due lists (tests/core/test_datacache.py turns the
+# cache on to test it). The test database's history ids restart with each test on SQLite, so a cached
+# result could otherwise outlive the data it was computed from.
+PARTYLEAGUE_CACHE_SECONDS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,0 +1,97 @@
+"""Cached figures and Due lists (core.datacache): served from the cache while nothing changed, never
+after a change to any record — a meeting recorded, edited or deleted shows on the very next page."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
+
+from core.datacache import data_version
+from meetings.models import MeetingKind
+from reports.selectors import live_figures
+from tests.factories import MeetingFactory
+from tests.reports.conftest import YEAR, at, build_year
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def caching(settings):
+    settings.PARTYLEAGUE_CACHE_SECONDS = 3600
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def party_classes(client) -> str:
+    response = client.get(reverse("core:dashboard"), {"period": "year:2025"})
+    assert response.status_code == 200
+    tiles = {t["key"]: t for t in response.context["blocks"][0]["tiles"]}
+    return tiles["meetings.kind.party_class"]["value"]
+
+
+def test_the_data_version_changes_with_every_create_edit_and_delete(orgs):
+    before = data_version()
+    meeting = MeetingFactory(organization=orgs.branch1)
+    created = data_version()
+    meeting.topic = "学习党章"
+    meeting.save()
+    edited = data_version()
+    meeting.delete()
+    deleted = data_version()
+    assert len({before, created, edited, deleted}) == 4
+    assert data_version() == deleted  # reading it changes nothing
+
+
+def test_figures_are_compiled_once_until_a_record_changes(orgs, caching, django_assert_max_num_queries):
+    build_year(orgs)
+    first = live_figures(orgs.school, YEAR)
+    with django_assert_max_num_queries(1):  # the data version only
+        again = live_figures(orgs.school, YEAR)
+    assert again == first
+    assert first["figures"]["meetings.kind.party_class"]["value"] == 2
+    MeetingFactory(organization=orgs.group2, kind=MeetingKind.PARTY_CLASS, starts_at=at(2025, 6, 6))
+    assert live_figures(orgs.school, YEAR)["figures"]["meetings.kind.party_class"]["value"] == 3
+
+
+def test_the_dashboard_shows_a_change_on_the_next_request(orgs, caching, party_secretary, client_for):
+    build_year(orgs)
+    client = client_for(party_secretary)
+    assert party_classes(client) == "2"
+    meeting = MeetingFactory(organization=orgs.group2, kind=MeetingKind.PARTY_CLASS, starts_at=at(2025, 6, 6))
+    assert party_classes(client) == "3"
+    meeting.kind = MeetingKind.PARTY_GROUP
+    meeting.save()
+    assert party_classes(client) == "2"
+
+
+def test_cached_figures_are_kept_per_language(orgs, caching):
+    build_year(orgs)
+    with translation.override("zh-hans"):
+        zh = live_figures(orgs.school, YEAR)["period"]["label"]
+    with translation.override("en"):
+        en = live_figures(orgs.school, YEAR)["period"]["label"]
+    assert zh != en
+    assert "2025" in zh and "2025" in en
+
+
+def test_the_due_list_is_recomputed_after_a_change(orgs, caching, branch_secretary, client_for):
+    """A branch with no Party class this quarter is on the Due list; recording one takes it off."""
+    client = client_for(branch_secretary)
+
+    def due_titles():
+        return [i.title for i in client.get(reverse("reports:due")).context["page_obj"]]
+
+    before = due_titles()
+    quarter_class = [t for t in before if t.startswith(f"{orgs.branch1.name}: Party class for Q")]
+    assert quarter_class  # this quarter's Party class is missing
+    assert due_titles() == before  # served again, unchanged
+    from django.utils import timezone
+
+    from tests.factories import SHANGHAI
+
+    now = timezone.now().astimezone(SHANGHAI)
+    for kind in MeetingKind.values:
+        MeetingFactory(organization=orgs.branch1, kind=kind, starts_at=now)
+    after = due_titles()
+    assert not set(quarter_class) & set(after)
