@@ -5,6 +5,7 @@ from branches.models import Organization
 from branches.periods import Period, is_period_key
 from core.forms import DateInput, SafeModelMultipleChoiceField, VersionedModelForm
 from members.models import Person
+from members.widgets import LookupFilters, use_person_picker
 
 from .models import Activity, Category, HeadCount, Honor, HonorLevel, Photo, Place, Series
 from .selectors import usable_in_subtree_q
@@ -200,7 +201,8 @@ class HonorForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = editable
         self.fields["organization"].required = False
-        self.fields["person"].queryset = people
+        # Picked by searching among the people of organizations the user may edit (the view's `people`).
+        use_person_picker(self.fields["person"], people, LookupFilters(editable=True))
         self.fields["level"].choices = [("", "---------"), *HonorLevel.choices]
 
     def clean(self):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, VersionedModelForm
 
-from .models import ALLOWED_CHILDREN, Election, Officer, Organization, OrgKind
+from .models import ALLOWED_CHILDREN, PATH_STEP, Election, Officer, Organization, OrgKind
 
 
 class OrganizationForm(VersionedModelForm):
@@ -63,8 +63,14 @@ class OfficerForm(VersionedModelForm):
         self.instance.organization = organization
         self.fields["election"].queryset = organization.elections.all()
         from members.models import Person
+        from members.widgets import LookupFilters, use_person_picker
 
-        self.fields["person"].queryset = Person.objects.active().select_related("organization")
+        # The school's active people, picked by searching: a large school has thousands.
+        use_person_picker(
+            self.fields["person"],
+            Person.objects.active().filter(organization__path__startswith=organization.path[:PATH_STEP]),
+            LookupFilters(org=organization.pk, area="school", with_staff=True),
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -10,6 +10,7 @@ from branches.models import PATH_STEP, Officer, Post
 from core.forms import MAX_PK, SafeModelMultipleChoiceField, VersionedModelForm
 from core.uploads import validate_document
 from members.models import Category, Person, PoliticalStatus
+from members.widgets import LookupFilters, use_person_picker
 
 from .models import (
     LECTURE_KINDS,
@@ -80,8 +81,10 @@ class MeetingForm(VersionedModelForm):
         self.instance.organization = organization
         self.fields["kind"].choices = [(k, MeetingKind(k).label) for k in kinds_for(organization)]
         people = people_for_roles(organization)
+        # Picked by searching (the organization's people and the school's staff: thousands for a committee).
+        roles = LookupFilters(org=organization.pk, with_staff=True)
         for name in ("chair", "recorder", "lecturer"):
-            self.fields[name].queryset = people
+            use_person_picker(self.fields[name], people, roles)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
         self.fields["phase"].help_text = _("Party–League joint meetings only.")

@@ -33,6 +33,7 @@ from .pipeline import (
     INTRODUCERS_REQUIRED,
     Dossier,
 )
+from .widgets import LookupFilters, PersonPicker, person_label
 
 
 def _today():
@@ -40,11 +41,21 @@ def _today():
 
 
 class PersonChoiceField(forms.ModelChoiceField):
+    """One person, picked by searching (`PersonPicker`): the page holds only the chosen person, not the
+    whole queryset, which still decides what is valid. `filters` narrow the suggestions to match it."""
+
+    widget = PersonPicker
+
+    def __init__(self, *args, filters: LookupFilters | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if filters is not None and isinstance(self.widget, PersonPicker):
+            self.widget.filters = filters
+
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.organization.short_name or obj.organization.name}）"
+        return person_label(obj)
 
 
-def add_pair(form, name: str, label, queryset, initial_ids=(), help_text=""):
+def add_pair(form, name: str, label, queryset, initial_ids=(), help_text="", filters: LookupFilters | None = None):
     """Two single choices (`<name>_1`, `<name>_2`) for the school's "two of them" rules: two training
     contacts, two introducers. `pair(form, name)` reads them back as a list."""
     initial_ids = list(initial_ids)
@@ -54,6 +65,7 @@ def add_pair(form, name: str, label, queryset, initial_ids=(), help_text=""):
             queryset=queryset,
             initial=initial_ids[i - 1] if len(initial_ids) >= i else None,
             help_text=help_text if i == 2 else "",
+            filters=filters,
         )
 
 
@@ -221,6 +233,11 @@ class StepForm(forms.Form):
         raise NotImplementedError
 
 
+def _full_members_filters(person: Person) -> LookupFilters:
+    """The picker's suggestions for `_full_members`: the school's full Party members but the person."""
+    return LookupFilters(org=person.organization_id, area="school", status="full", exclude=person.pk)
+
+
 def _full_members(person: Person):
     school = person.organization.path[:6]
     return (
@@ -314,6 +331,7 @@ class ActivistForm(_RecommendationMixin, DocumentMixin, StepForm):
             _("Training contact"),
             _full_members(self.person),
             help_text=_("Full Party members; the school's rule is %(n)s.") % {"n": CONTACTS_REQUIRED},
+            filters=_full_members_filters(self.person),
         )
         self.fields["meeting"] = _meeting_field(self.person, [MeetingKind.BRANCH_COMMITTEE, MeetingKind.BRANCH_GENERAL])
 
@@ -344,6 +362,7 @@ class ContactsForm(StepForm):
             _("Training contact"),
             _full_members(self.person),
             [s.sponsor_id for s in self.dossier.contacts],
+            filters=_full_members_filters(self.person),
         )
 
     def run(self, *, by):
@@ -363,7 +382,9 @@ class AssessmentForm(StepForm):
         super().__init__(*args, **kwargs)
         ids = [s.sponsor_id for s in self.dossier.sponsors if s.role == SponsorRole.CONTACT]
         self.fields["contact"] = PersonChoiceField(
-            label=_("Training contact"), queryset=Person.objects.filter(pk__in=ids).select_related("organization")
+            label=_("Training contact"),
+            queryset=Person.objects.filter(pk__in=ids).select_related("organization"),
+            widget=forms.Select,  # the person's own two or three contacts: a plain list
         )
         if self.dossier.contacts:
             self.fields["contact"].initial = self.dossier.contacts[0].sponsor_id
@@ -403,6 +424,7 @@ class DevelopmentTargetForm(_RecommendationMixin, DocumentMixin, StepForm):
             [s.sponsor_id for s in self.dossier.contacts],
             help_text=_("Full Party members, often the training contacts; the rule is %(n)s.")
             % {"n": INTRODUCERS_REQUIRED},
+            filters=_full_members_filters(self.person),
         )
         self.fields["meeting"] = _meeting_field(self.person, [MeetingKind.BRANCH_COMMITTEE])
 

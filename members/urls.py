@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_lookup
 
 app_name = "members"
 
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("export/", views.person_export, name="export"),
+    path("lookup/", views_lookup.person_lookup, name="person_lookup"),
     path("new/", views.person_create, name="create"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),

@@ -68,6 +68,19 @@ def test_secretary_records_party_class_with_attendance(web, orgs, branch_secreta
     page.fill("#id_lecture_title", "坚定理想信念，争做新时代好老师")
     page.check("#id_given_by_secretary")
 
+    # People are picked by searching (a school has thousands): the recorder with the keyboard (pinyin
+    # initials, Down, Enter), the lecturer with the mouse. The page never lists the other members.
+    assert page.locator("#id_recorder option").count() == 1  # only the empty choice
+    page.fill("#id_recorder-q", "zhy")
+    page.locator("#id_recorder-results button", has_text="张海燕").wait_for()
+    page.press("#id_recorder-q", "ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.locator("#id_recorder option:checked").inner_text().startswith("张海燕")
+    page.fill("#id_lecturer-q", "王")
+    page.locator("#id_lecturer-results button", has_text="王建国").click()
+    assert page.locator("#id_lecturer option:checked").inner_text().startswith("王建国")
+    assert page.locator("#id_lecturer-results button").count() == 0
+
     # Attendance: everyone expected is listed; mark two on leave. The counts follow each click.
     rows = page.locator("tr.js-att-row")
     assert rows.count() == len(MEMBERS)
@@ -92,6 +105,7 @@ def test_secretary_records_party_class_with_attendance(web, orgs, branch_secreta
     assert page.input_value("#id_lecture_title") == "坚定理想信念，争做新时代好老师"
     assert reasons["李秀英"].input_value() == "外出培训"
     assert rows.filter(has_text="陈丽华").locator("input.js-att-status[value=leave]").is_checked()
+    assert page.locator("#id_recorder option:checked").inner_text().startswith("张海燕")
     assert not Meeting.objects.exists()
 
     reasons["陈丽华"].fill(ON_LEAVE["陈丽华"])
@@ -99,6 +113,7 @@ def test_secretary_records_party_class_with_attendance(web, orgs, branch_secreta
 
     meeting = Meeting.objects.get()
     assert meeting.kind == MeetingKind.PARTY_CLASS and meeting.organization == orgs.branch1
+    assert (meeting.recorder.name, meeting.lecturer.name) == ("张海燕", "王建国")
     assert page.url.endswith(meeting.get_absolute_url())
     assert "会议“学习贯彻党的二十届四中全会精神”已保存。" in page.locator(".alert-success").inner_text()
     leave = {a.person.name: a.reason for a in meeting.attendances.filter(status=AttendanceStatus.LEAVE)}

@@ -281,6 +281,7 @@ PAGES: list[Page] = [
     Page("members:league_sheet", "list", lambda o: ([], {"org": o.klass.pk}), 11),
     Page("members:league_turning", "list", _none, 8),
     Page("members:export", "export", _none, 10),
+    Page("members:person_lookup", "other", _params(q="王"), 7),
     Page("members:create", "form", _none, 10),
     Page("members:edit", "form", _pk("person"), 10),
     Page("members:import", "form", _none, 7),

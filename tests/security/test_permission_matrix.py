@@ -129,6 +129,8 @@ SPEC: dict[str, Entry] = {
     "members:list": Entry("any_role"),
     # Exports of personal data: only roles that run organizations (the viewer reads on screen only).
     "members:export": Entry("creator"),
+    # The person picker's suggestions (htmx): every role, scoped to the people the role may see.
+    "members:person_lookup": Entry("any_role", query=lambda d: "?q=王"),
     "members:create": Entry("creator", post="creator"),
     "members:detail": Entry("view", owner="group1", kw=pk("person")),
     "members:edit": Entry("edit", post="edit", owner="group1", kw=pk("person")),
