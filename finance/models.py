@@ -214,13 +214,25 @@ class DuesAccount(DomainModel):
     )
     starts_on = models.DateField(_("owed from"), help_text=_("The first month owed."))
     ends_on = models.DateField(_("owed until"), null=True, blank=True, help_text=_("The last month owed, if any."))
+    # Kept by `sync_standing` (the one writer) from the payments, so that arrears are filtered, counted,
+    # sorted and paginated in SQL (`finance.selectors.arrears_queryset`) without reading every payment.
+    paid_through = models.DateField(
+        _("paid through"),
+        editable=False,
+        help_text=_(
+            "The last month of the unbroken run of paid months from the first month owed (the month before "
+            "the first month owed when that one is unpaid)."
+        ),
+    )
+    last_paid = models.DateField(_("last month paid"), null=True, editable=False)
 
-    history = audit_history()
+    history = audit_history(excluded_fields=["paid_through", "last_paid"])
 
     class Meta:
         verbose_name = _("dues account")
         verbose_name_plural = _("dues accounts")
         ordering = ["organization__path", "person__pinyin", "kind"]
+        indexes = [models.Index(fields=["paid_through"], name="finance_dues_paid_through")]
         constraints = [
             models.UniqueConstraint(fields=["person", "kind"], name="finance_one_account_per_kind"),
             models.CheckConstraint(condition=Q(base_pay__isnull=True) | Q(base_pay__gte=0), name="finance_base_pay"),
@@ -237,6 +249,17 @@ class DuesAccount(DomainModel):
         from .dues import monthly_dues
 
         return monthly_dues(kind=self.kind, basis=self.basis, base_pay=self.base_pay)
+
+    def save(self, *args, **kwargs):
+        """A new account has nothing paid; an edited one (its first or last month owed may have moved)
+        has its standing recomputed from its payments."""
+        if self._state.adding:
+            self.paid_through, self.last_paid = standing(self.starts_on, [])
+        else:
+            self.paid_through, self.last_paid = standing(self.starts_on, live_months(self.pk))
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "paid_through", "last_paid"}
+        super().save(*args, **kwargs)
 
 
 class DuesPayment(ImmutableEntry):
@@ -290,3 +313,49 @@ class DuesPayment(ImmutableEntry):
 
     def __str__(self):
         return f"{self.account} {self.month:%Y-%m} {self.amount}"
+
+
+# --- the standing of a dues account (denormalized, one writer) -------------------------------------------
+
+
+def standing(starts_on, months) -> tuple:
+    """(paid_through, last_paid) of an account owed from `starts_on` whose live payments (neither
+    reversed nor reversals) are for `months`: the last month of the unbroken run of paid months from
+    the first month owed (the month before it when it is unpaid), and the latest month paid (None if none)."""
+    from .dues import add_months, month_start
+
+    paid = set(months)
+    through = add_months(month_start(starts_on), -1)
+    while add_months(through, 1) in paid:
+        through = add_months(through, 1)
+    return through, max(paid, default=None)
+
+
+def live_payments():
+    return DuesPayment.objects.filter(reverses__isnull=True, reversal__isnull=True)
+
+
+def live_months(account_id) -> list:
+    return list(live_payments().filter(account_id=account_id).values_list("month", flat=True))
+
+
+def sync_standing(account_ids) -> int:
+    """Recompute `paid_through` and `last_paid` of the given accounts from their payments: the one place
+    that writes them (the dues payment services call it after each write, the seed after its bulk insert;
+    `DuesAccount.save` computes them the same way). Two queries plus one UPDATE per 500 accounts; no
+    history record and no version bump (they are derived, not edited)."""
+    ids = list(account_ids)
+    if not ids:
+        return 0
+    months: dict = {pk: [] for pk in ids}
+    for account_id, month in live_payments().filter(account_id__in=ids).values_list("account_id", "month"):
+        months[account_id].append(month)
+    accounts = list(DuesAccount.objects.filter(pk__in=ids).only("pk", "starts_on", "paid_through", "last_paid"))
+    changed = []
+    for account in accounts:
+        new = standing(account.starts_on, months[account.pk])
+        if new != (account.paid_through, account.last_paid):
+            account.paid_through, account.last_paid = new
+            changed.append(account)
+    DuesAccount.objects.bulk_update(changed, ["paid_through", "last_paid"], batch_size=500)
+    return len(changed)

@@ -7,7 +7,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .dues import add_months, month_start, monthly_dues, months_between
-from .models import AidFund, Drive, DuesAccount, DuesBasis, DuesKind, DuesPayment, EntryKind, FundEntry
+from .models import (
+    AidFund,
+    Drive,
+    DuesAccount,
+    DuesBasis,
+    DuesKind,
+    DuesPayment,
+    EntryKind,
+    FundEntry,
+    sync_standing,
+)
 from .services import default_account, payers
 
 OUTSIDE_DONORS = [
@@ -183,6 +193,7 @@ def seed_dues(ctx):
                     )
                 )
     DuesPayment.objects.bulk_create(payments, batch_size=5000)
+    sync_standing(a.pk for a in accounts)  # bulk inserts skip the services that keep it
 
 
 def _groups(months: list[date], student: bool, rng) -> list[list[date]]:

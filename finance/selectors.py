@@ -12,19 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from branches.models import Organization
-from branches.periods import Period
+from branches.periods import Period, calendar_year
 from branches.permissions import access, scope
 from core.due import DueItem
 from members.models import PARTY_MEMBER_STATUSES, PoliticalStatus
 
-from .dues import add_months, month_count, month_start, to_fen
-from .models import AidFund, DuesAccount, DuesKind, DuesPayment, EntryKind, FundEntry
+from .dues import add_months, month_start, to_fen
+from .models import AidFund, DuesAccount, DuesKind, DuesPayment, EntryKind, FundEntry, live_payments
 
 ZERO = Decimal("0.00")
 
@@ -301,7 +301,12 @@ class Arrears:
     owed_months: int
     last_paid: date | None
     starts_on: date
-    account: DuesAccount | None = None  # loaded by `load_accounts`
+    account: DuesAccount | None = None
+
+    @classmethod
+    def of(cls, account: DuesAccount) -> "Arrears":
+        """The row of an account from `arrears_queryset` (annotated with `unpaid` and `owed`)."""
+        return cls(account.pk, account.unpaid, account.owed, account.last_paid, account.starts_on, account)
 
     @property
     def severity(self) -> str:
@@ -323,56 +328,71 @@ class Arrears:
         return None if due is None else due * self.unpaid
 
 
-def _arrears_stats(accounts_qs, today: date, minimum: int) -> list[Arrears]:
-    """Per account: owed months before the current one, how many of them are unpaid, the last month
-    paid; worst first. One grouped query on the account rows (no people loaded: cheap on 4,000
-    members)."""
+def _month_index(expression) -> Cast:
+    """A date's month as one integer (year × 12 + month), in SQL on PostgreSQL and SQLite alike."""
+    return Cast(ExtractYear(expression) * 12 + ExtractMonth(expression), IntegerField())
+
+
+def arrears_queryset(accounts_qs, today: date, minimum: int = 1):
+    """The accounts of `accounts_qs` with at least `minimum` owed months before the current one left
+    unpaid, worst first (then by organization, name), annotated with `unpaid` and `owed`. All in SQL:
+
+    - the months owed are those from the first month owed (`starts_on`) to the month before the current
+      one, or to the last month owed (`ends_on`) if earlier;
+    - a month is paid when it has a payment that is neither reversed nor itself a reversal;
+    - unpaid = months owed without such a payment. `DuesAccount.paid_through` (the end of the unbroken
+      run of paid months from the first owed) is indexed: the months up to it are paid, so only the
+      accounts whose run stops at least `minimum` months before the current one are candidates, and
+      only their payments after `paid_through` (after a gap, or paid ahead) are counted, on the
+      (account, month) index.
+
+    The page counts and slices this queryset: nothing is computed in Python for the accounts not shown."""
+    minimum = max(1, minimum)
     last_month = add_months(month_start(today), -1)
-    live = Q(payments__reverses__isnull=True, payments__reversal__isnull=True)
-    in_window = Q(payments__month__gte=F("starts_on"), payments__month__lte=last_month)
-    rows = (
-        accounts_qs.filter(starts_on__lte=last_month)
-        .order_by()
-        .values("pk", "starts_on", "ends_on", "organization__path", "person__pinyin")
-        .annotate(paid_count=Count("payments", filter=live & in_window), last_paid=Max("payments__month", filter=live))
+    last_index = last_month.year * 12 + last_month.month
+    end_index = Case(
+        When(ends_on__lt=last_month, then=_month_index("ends_on")),
+        default=Value(last_index),
+        output_field=IntegerField(),
     )
-    out = []
-    for r in rows:
-        end = min(last_month, month_start(r["ends_on"])) if r["ends_on"] else last_month
-        owed = month_count(r["starts_on"], end)
-        unpaid = owed - r["paid_count"]
-        if unpaid >= minimum:
-            out.append((-unpaid, r["organization__path"], r["person__pinyin"], r["pk"], owed, r))
-    out.sort()
-    return [Arrears(r["pk"], -neg, owed, r["last_paid"], r["starts_on"]) for neg, _p, _n, _pk, owed, r in out]
+    owed = end_index - _month_index("starts_on") + 1
+    after_run = (
+        live_payments()
+        .filter(account=OuterRef("pk"), month__gt=OuterRef("paid_through"), month__lte=last_month)
+        .filter(month__lte=Coalesce(OuterRef("ends_on"), Value(last_month)))
+        .order_by()
+        .values("account")
+        .annotate(n=Count("month", distinct=True))
+        .values("n")
+    )
+    unpaid = end_index - _month_index("paid_through") - Coalesce(Subquery(after_run), Value(0))
+    return (
+        accounts_qs.filter(starts_on__lte=last_month, paid_through__lte=add_months(last_month, -minimum))
+        .annotate(unpaid=unpaid, owed=owed)
+        .filter(unpaid__gte=minimum)
+        .order_by("-unpaid", "organization__path", "person__pinyin", "pk")
+    )
 
 
-def load_accounts(rows: list[Arrears], accounts_qs) -> list[Arrears]:
-    """Attach the accounts (with person and organization) to some arrears rows: one query."""
-    accounts = accounts_qs.in_bulk([r.account_id for r in rows]) if rows else {}
-    for r in rows:
-        r.account = accounts[r.account_id]
-    return rows
-
-
-def arrears(accounts_qs, today: date, minimum: int = 1, load: bool = True) -> list[Arrears]:
-    """Accounts with at least `minimum` owed months before the current one left unpaid, worst first.
-    One query for the counts (in SQL), one for the accounts unless `load` is False (a page can load
-    only its own rows with `load_accounts`)."""
-    rows = _arrears_stats(accounts_qs, today, minimum)
-    return load_accounts(rows, accounts_qs) if load else rows
+def arrears(accounts_qs, today: date, minimum: int = 1) -> list[Arrears]:
+    """Every account with at least `minimum` owed months before the current one left unpaid, worst
+    first (see `arrears_queryset`). One query, accounts with person and organization loaded."""
+    return [Arrears.of(a) for a in arrears_queryset(accounts_qs, today, minimum)]
 
 
 def arrears_counts(accounts_qs, today: date) -> tuple[int, int]:
     """(members 3–5 months behind, members 6+ months behind): one query."""
-    stats = _arrears_stats(accounts_qs, today, WARN_MONTHS)
-    alarm = sum(1 for r in stats if r.unpaid >= ALARM_MONTHS)
-    return len(stats) - alarm, alarm
+    agg = (
+        arrears_queryset(accounts_qs, today, WARN_MONTHS)
+        .order_by()
+        .aggregate(behind=Count("pk"), alarm=Count("pk", filter=Q(unpaid__gte=ALARM_MONTHS)))
+    )
+    return agg["behind"] - agg["alarm"], agg["alarm"]
 
 
 def due_items(user, today: date) -> list[DueItem]:
     """The Due list: members 3+ months behind with dues (warning), 6+ months (danger), in the
-    organizations the user may view. Four queries (two for access, two here)."""
+    organizations the user may view. Three queries (two for access, one here)."""
     if not access(user).has_any_access:
         return []
     url = reverse("finance:arrears")
@@ -403,17 +423,22 @@ def dues_collected(*, organization: Organization, period: Period, kind: str | No
     return money(qs.aggregate(t=Sum("amount"))["t"])
 
 
-def dues_year_totals(user, year: int) -> list[dict]:
-    """Dues collected in `year` per collecting organization and kind, for the organizations the user
-    may view (one query)."""
+def dues_totals(user, period: Period) -> list[dict]:
+    """Dues collected in the period per collecting organization and kind, for the organizations the
+    user may view (one query)."""
     rows = (
-        scope(user, DuesPayment.objects.filter(paid_on__year=year))
+        scope(user, DuesPayment.objects.filter(paid_on__gte=period.start, paid_on__lte=period.end))
         .values("organization_id", "organization__name", "organization__path", "account__kind")
         .annotate(total=Sum("amount"), members=Count("account", distinct=True))
         .order_by("organization__path", "account__kind")
     )
     labels = dict(DuesKind.choices)
     return [{**r, "total": money(r["total"]), "kind_label": str(labels.get(r["account__kind"], ""))} for r in rows]
+
+
+def dues_year_totals(user, year: int) -> list[dict]:
+    """`dues_totals` for a calendar year."""
+    return dues_totals(user, calendar_year(year))
 
 
 def drives_with_totals(fund: AidFund, search: str = ""):
@@ -442,9 +467,21 @@ def missing_accounts(organization: Organization) -> int:
     return n
 
 
-def payments_for_export(user, year: int):
-    return (
-        scope(user, DuesPayment.objects.filter(paid_on__year=year))
-        .select_related("account__person", "organization")
-        .order_by("paid_on", "organization__path", "pk")
-    )
+EXPORT_COLUMNS = (
+    "paid_on",
+    "account__person__name",
+    "organization__name",
+    "account__kind",
+    "month",
+    "amount",
+    "payer_name",
+    "batch",
+    "note",
+)
+
+
+def payments_for_export(user, period: Period):
+    """The dues payments received in the period by the organizations the user may view, as tuples of
+    `EXPORT_COLUMNS` read in chunks (no model instances, nothing held for the whole period)."""
+    qs = scope(user, DuesPayment.objects.filter(paid_on__gte=period.start, paid_on__lte=period.end))
+    return qs.order_by("paid_on", "organization__path", "pk").values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000)

@@ -17,7 +17,17 @@ from branches.models import LEAGUE_KINDS, Organization, OrgKind
 from members.models import PARTY_MEMBER_STATUSES, Category, Person, PoliticalStatus
 
 from .dues import add_months, month_start, to_fen
-from .models import AidFund, Drive, DuesAccount, DuesBasis, DuesKind, DuesPayment, EntryKind, FundEntry
+from .models import (
+    AidFund,
+    Drive,
+    DuesAccount,
+    DuesBasis,
+    DuesKind,
+    DuesPayment,
+    EntryKind,
+    FundEntry,
+    sync_standing,
+)
 
 # --- aid fund ---------------------------------------------------------------------------------------
 
@@ -195,13 +205,14 @@ def _league_collector(person: Person) -> Organization:
 def default_account(person: Person, kind: str, today: date) -> DuesAccount:
     """An unsaved account with the defaults: the home organization, student or in-post basis, owed
     from the month the status began (a probationary member from admission) or this month."""
-    since = person.status_since or today
+    since = month_start(person.status_since or today)
     return DuesAccount(
         person=person,
         kind=kind,
         organization=person.organization if kind == DuesKind.PARTY else _league_collector(person),
         basis=DuesBasis.STUDENT if person.category == Category.STUDENT else DuesBasis.SALARIED,
-        starts_on=month_start(since),
+        starts_on=since,
+        paid_through=add_months(since, -1),  # nothing paid yet (bulk_create skips `save`)
     )
 
 
@@ -276,6 +287,7 @@ def dues_payment_record(
     # Saved one by one so each row gets its audit record.
     for row in rows:
         row.save()
+    sync_standing([account.pk])
     return rows
 
 
@@ -298,7 +310,7 @@ def dues_payment_reverse(*, payment: DuesPayment, on: date, reason: str, by) -> 
         raise ValidationError(_("This entry has already been reversed."), code="already_reversed")
     if not reason.strip():
         raise ValidationError(_("Say why the entry is reversed."), code="reason")
-    return DuesPayment.objects.create(
+    reversal = DuesPayment.objects.create(
         account_id=payment.account_id,
         organization_id=payment.organization_id,
         month=payment.month,
@@ -309,6 +321,8 @@ def dues_payment_reverse(*, payment: DuesPayment, on: date, reason: str, by) -> 
         note=reason.strip(),
         recorded_by=by,
     )
+    sync_standing([payment.account_id])
+    return reversal
 
 
 def group_by_account(payments) -> dict[int, dict[date, DuesPayment]]:

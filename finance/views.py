@@ -6,13 +6,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import Organization, OrgKind
-from branches.periods import Period, calendar_year
+from branches.periods import Period, academic_year_containing, calendar_year
 from branches.permissions import access, can_edit, editable_organizations, get_for_user_or_404, scope
 from core.exports import Sheet, xlsx_response
 from core.pagination import paginate
 from members.models import Person
 
 from . import selectors, services
+from .exports import Column, Table, xlsx_download
 from .forms import DonationForm, DriveForm, DuesAccountForm, FundForm, GrantForm, PaymentForm, ReversalForm
 from .models import AidFund, Drive, DuesAccount, DuesKind, DuesPayment, FundEntry
 
@@ -317,21 +318,21 @@ def payment_reverse(request, pk):
     return render(request, "finance/payment_reverse.html", {"payment": payment, "form": form})
 
 
-def _arrears(request, load=True):
+def _arrears(request):
     kind = request.GET.get("kind", "")
     minimum = 1 if request.GET.get("all") else selectors.WARN_MONTHS
     accounts = selectors.accounts_for(request.user, kind=kind, search=request.GET.get("q", "").strip())
-    return selectors.arrears(accounts, timezone.localdate(), minimum=minimum, load=load), kind, accounts
+    return selectors.arrears_queryset(accounts, timezone.localdate(), minimum=minimum), kind
 
 
 def arrears(request):
     if not access(request.user).has_any_access:
         raise PermissionDenied
-    rows, kind, accounts = _arrears(request, load=False)
-    page = paginate(request, rows)
-    selectors.load_accounts(list(page.object_list), accounts)
+    accounts, kind = _arrears(request)
+    page = paginate(request, accounts)  # counted and sliced in SQL
+    page.object_list = [selectors.Arrears.of(a) for a in page.object_list]
     context = {
-        "page_obj": paginate(request, rows),
+        "page_obj": page,
         "kind": kind,
         "kinds": DuesKind.choices,
         "search": request.GET.get("q", ""),
@@ -342,11 +343,12 @@ def arrears(request):
 def arrears_export(request):
     if not access(request.user).has_any_access:
         raise PermissionDenied
-    rows, _kind, _accounts = _arrears(request)
+    accounts, _kind = _arrears(request)
+    rows = (selectors.Arrears.of(a) for a in accounts.iterator(chunk_size=1000))
     sheet = Sheet(
         _("Arrears"),
         [_("Member"), _("Organization"), _("Dues"), _("Months unpaid"), _("Last month paid"), _("Amount owed")],
-        [
+        (
             [
                 r.account.person.name,
                 r.account.organization.name,
@@ -356,50 +358,55 @@ def arrears_export(request):
                 r.amount if r.amount is not None else "",
             ]
             for r in rows
-        ],
+        ),
     )
     return xlsx_response(_("dues-arrears") + ".xlsx", [sheet])
+
+
+def _export_period(request) -> Period:
+    """The period of the dues export: `?period=` (the period picker's keys), else `?year=` (the calendar
+    year the overview shows), else the current academic year. Never the whole history."""
+    if request.GET.get("period"):
+        return Period.parse(request.GET["period"])
+    today = timezone.localdate()
+    if request.GET.get("year"):
+        return calendar_year(_year(request, today.year))
+    return academic_year_containing(today)
 
 
 def dues_export(request):
     if not access(request.user).has_any_access:
         raise PermissionDenied
-    year = _year(request, timezone.localdate().year)
-    payments = selectors.payments_for_export(request.user, year)
-    sheet = Sheet(
-        _("Dues %(year)s") % {"year": year},
-        [
-            _("Paid on"),
-            _("Member"),
-            _("Organization"),
-            _("Dues"),
-            _("Month"),
-            _("Amount"),
-            _("Paid by"),
-            _("Receipt"),
-            _("Note"),
-        ],
-        [
-            [
-                p.paid_on,
-                p.account.person.name,
-                p.organization.name,
-                p.account.get_kind_display(),
-                p.month.strftime("%Y-%m"),
-                p.amount,
-                p.payer_name,
-                p.batch,
-                p.note,
-            ]
-            for p in payments
-        ],
+    period = _export_period(request)
+    kinds = {k: str(label) for k, label in DuesKind.choices}
+    payments = (
+        [paid_on, name, org, kinds.get(kind, kind), month.strftime("%Y-%m"), amount, payer, batch, note]
+        for paid_on, name, org, kind, month, amount, payer, batch, note in selectors.payments_for_export(
+            request.user, period
+        )
     )
-    totals = Sheet(
+    sheet = Table(
+        _("Dues payments"),
+        [
+            Column(_("Paid on"), 12),
+            Column(_("Member"), 10),
+            Column(_("Organization"), 24),
+            Column(_("Dues"), 10),
+            Column(_("Month"), 9),
+            Column(_("Amount"), 10),
+            Column(_("Paid by"), 10),
+            Column(_("Receipt"), 14),
+            Column(_("Note"), 24),
+        ],
+        payments,
+    )
+    totals = Table(
         _("Totals"),
-        [_("Organization"), _("Dues"), _("Members"), _("Collected")],
-        [
+        [Column(_("Organization"), 24), Column(_("Dues"), 10), Column(_("Members"), 10), Column(_("Collected"), 12)],
+        (
             [t["organization__name"], t["kind_label"], t["members"], t["total"]]
-            for t in selectors.dues_year_totals(request.user, year)
-        ],
+            for t in selectors.dues_totals(request.user, period)
+        ),
     )
-    return xlsx_response(_("dues-%(year)s") % {"year": year} + ".xlsx", [sheet, totals])
+    filename = _("dues-%(start)s-%(end)s") % {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    return xlsx_download(filename + ".xlsx", [sheet, totals])
