@@ -1,17 +1,27 @@
 """Excel (.xlsx) exports shared by every app: one call builds a workbook with one sheet per table and
-returns it as a download."""
+returns it as a download.
+
+The workbook is written in openpyxl's write-only mode: rows are taken one at a time from `Sheet.rows`
+(a list, or better a generator over `queryset.iterator()`) and streamed into the file, so memory stays
+flat whatever the number of rows. Column widths are sized from the header and the first
+`WIDTH_SAMPLE` rows (write-only sheets need them before the first row)."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
+from itertools import chain, islice
 from urllib.parse import quote
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+WIDTH_SAMPLE = 200  # rows read ahead to size the columns
+MAX_EXPORT_ROWS = 20_000  # beyond this an export asks for a narrower filter (see `too_many_rows`)
 
 
 @dataclass
@@ -28,24 +38,37 @@ def _safe_cell(value):
     return value
 
 
+def _width(value) -> int:
+    return min(60, len(str(value if value is not None else "")) * 2 + 2)
+
+
+def _write_sheet(wb: Workbook, sheet: Sheet) -> None:
+    ws = wb.create_sheet(title=str(sheet.title)[:31] or "Sheet")
+    rows = iter(sheet.rows)
+    sample = [[_safe_cell(v) for v in row] for row in islice(rows, WIDTH_SAMPLE)]
+    widths = [len(str(h)) * 2 + 2 for h in sheet.headers]
+    for row in sample:
+        for i, v in enumerate(row[: len(widths)]):
+            widths[i] = max(widths[i], _width(v))
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    font, fill = Font(bold=True), PatternFill("solid", fgColor="F2DCDB")
+    header = []
+    for h in sheet.headers:
+        cell = WriteOnlyCell(ws, value=str(h))
+        cell.font, cell.fill = font, fill
+        header.append(cell)
+    ws.append(header)
+    for row in chain(sample, ([_safe_cell(v) for v in row] for row in rows)):
+        ws.append(row)
+
+
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    """The .xlsx file of `sheets`; each sheet's rows are consumed once, in order."""
+    wb = Workbook(write_only=True)
     for sheet in sheets:
-        ws = wb.create_sheet(title=str(sheet.title)[:31] or "Sheet")
-        ws.append([str(h) for h in sheet.headers])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = PatternFill("solid", fgColor="F2DCDB")
-        widths = [len(str(h)) * 2 + 2 for h in sheet.headers]
-        for row in sheet.rows:
-            row = [_safe_cell(v) for v in row]
-            ws.append(row)
-            for i, v in enumerate(row[: len(widths)]):
-                widths[i] = max(widths[i], min(60, len(str(v or "")) * 2 + 2))
-        for i, w in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = "A2"
+        _write_sheet(wb, sheet)
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -55,3 +78,14 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     response = HttpResponse(workbook_bytes(sheets), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def too_many_rows(count: int) -> str | None:
+    """The message an export view shows (instead of the file) when its filtered list holds more than
+    `MAX_EXPORT_ROWS` rows; None when the export may go ahead."""
+    if count <= MAX_EXPORT_ROWS:
+        return None
+    return _(
+        "%(count)s rows are too many for one Excel file (at most %(max)s): narrow the list with its filters "
+        "or the period, then export again."
+    ) % {"count": f"{count:,}", "max": f"{MAX_EXPORT_ROWS:,}"}
