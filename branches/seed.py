@@ -75,6 +75,8 @@ def seed(ctx):
             )
 
     years = 5 if ctx.large else 3
+    if ctx.full_history:
+        _graduated_classes(ctx, league, first_grade, classes_per_grade, 5)
     if ctx.school_index == 0:
         for i in range(years):
             y = first_grade - i
@@ -110,3 +112,35 @@ def seed(ctx):
     ]
     for org, user, post, elec in posts:
         Officer.objects.create(organization=org, user=user, post=post, started_on=term_start, election=elec)
+
+
+def _graduated_classes(ctx, league, first_grade: int, classes_per_grade: int, years: int) -> None:
+    """The classes of the cohorts that graduated within the seeded academic years: their League branches
+    stay in the tree (their meetings and people are history) but are inactive — a class League branch is
+    dissolved when its cohort graduates in July (docs/decisions.md). Bulk: no audit rows for history."""
+    from .models import PATH_STEP
+
+    rows = []
+    last = Organization.objects.filter(path__startswith=league.path, depth=league.depth + 1).order_by("-path")
+    number = int(last.values_list("path", flat=True).first()[-PATH_STEP:])
+    # Cohorts that sat in school during at least one of the seeded years, oldest last.
+    for entry_year in range(first_grade - 3, first_grade - 3 - years + 1, -1):
+        graduated = entry_year + 3
+        for c in range(1, classes_per_grade + 1):
+            number += 1
+            rows.append(
+                Organization(
+                    name=f"{graduated}届高三（{c}）班团支部",
+                    short_name=f"{graduated}届{c}班",
+                    kind=OrgKind.LEAGUE_BRANCH,
+                    parent=league,
+                    path=f"{league.path}{number:0{PATH_STEP}d}",
+                    depth=league.depth + 1,
+                    grade=entry_year,
+                    class_number=c,
+                    founded_on=date(entry_year, 9, 1),
+                    is_active=False,
+                    notes=f"{graduated}年7月毕业，团支部撤销。",
+                )
+            )
+    ctx.graduated_branches = Organization.objects.bulk_create(rows)

@@ -19,17 +19,25 @@ class SeedContext:
     # Shared objects later seeders need: filled by the earlier ones.
     school: object = None
     orgs: dict = field(default_factory=dict)  # key -> Organization
-    class_branches: list = field(default_factory=list)
+    class_branches: list = field(default_factory=list)  # current classes (is_active)
+    graduated_branches: list = field(default_factory=list)  # large: the graduated cohorts' classes (inactive)
     party_groups: list = field(default_factory=list)
     users: dict = field(default_factory=dict)  # username -> User
     people: dict = field(default_factory=dict)  # key -> Person (officers etc.)
     students: list = field(default_factory=list)
     staff: list = field(default_factory=list)
     accounts: list = field(default_factory=list)  # (username, password, role description)
+    # Five academic years of history with the graduated cohorts' classes, their students and League
+    # meetings: the large set's (issue 8). None = as the size says; tests turn it on for a small school.
+    with_history: bool | None = None
 
     @property
     def large(self) -> bool:
         return self.size == "large"
+
+    @property
+    def full_history(self) -> bool:
+        return self.large if self.with_history is None else self.with_history
 
     def chinese_name(self) -> str:
         given = "".join(self.rng.choice(GIVEN) for _ in range(self.rng.choice((1, 2, 2))))

@@ -76,6 +76,22 @@ TOPICS = {
         ("做新时代好青年", "团员先进性教育"),
     ],
 }
+THEME_LEAGUE_DAY_TOPICS = [
+    "主题团日：青春心向党，建功新时代",
+    "主题团日：学雷锋志愿服务进社区",
+    "主题团日：清明缅怀革命先烈",
+    "主题团日：弘扬五四精神，争做时代新人",
+    "主题团日：国家安全教育",
+    "主题团日：垃圾分类，从我做起",
+    "主题团日：参观爱国主义教育基地",
+    "主题团日：重温入团誓词",
+]
+LEAGUE_GENERAL_TOPICS = [
+    "团员大会：学习团章，开展团员教育评议",
+    "团员大会：团籍注册与团费收缴",
+    "团员大会：选举团支部委员会",
+    "团员大会：学习习近平总书记给青年的回信",
+]
 JOINT_TOPICS = {
     JointPhase.PLAN: "党团联席会议：研究本学期党建带团建工作计划",
     JointPhase.PROGRESS: "党团联席会议：通报推优入党与志愿服务推进情况",
@@ -118,6 +134,7 @@ class _Builder:
             .values_list("organization_id", "person_id")
         ):
             self.officers.setdefault(org_id, []).append(person_id)
+        self.created = [0, 0]  # meetings, attendance rows saved so far
         self.existing = set()
         for org_id, kind, starts in Meeting.objects.filter(organization__path__startswith=ctx.school.path).values_list(
             "organization_id", "kind", "starts_at"
@@ -177,6 +194,8 @@ class _Builder:
         return meeting
 
     def save(self):
+        """Write the meetings built so far with their attendance, and start afresh (the large history is
+        saved in slices, so memory stays flat). Returns the totals saved so far."""
         created = Meeting.objects.bulk_create(self.meetings, batch_size=500)
         attendance = [
             Attendance(meeting=m, person_id=pk, status=status, reason=reason, is_visitor=visitor)
@@ -184,7 +203,10 @@ class _Builder:
             for pk, status, reason, visitor in rows
         ]
         Attendance.objects.bulk_create(attendance, batch_size=2000)
-        return len(created), len(attendance)
+        self.created[0] += len(created)
+        self.created[1] += len(attendance)
+        self.meetings, self.rows = [], []
+        return tuple(self.created)
 
 
 def _minutes(rng, meeting, present: int) -> str:
@@ -205,7 +227,9 @@ def _months(start: date, end: date):
 def seed(ctx):
     b = _Builder(ctx)
     rng, today = ctx.rng, ctx.today
-    start = date(today.year - (5 if ctx.large else 2), 1, 1)  # large: five years of history (issue 8)
+    first_year = today.year if today.month >= 9 else today.year - 1  # the current academic year
+    # large: five academic years of history (issue 8); small: two calendar years and this one.
+    start = date(first_year - 4, 9, 1) if ctx.full_history else date(today.year - 2, 1, 1)
     horizon = today + timedelta(days=21)  # plan a few meetings ahead
     behind = {ctx.orgs["branch2"].pk: 0.75}
     if ctx.party_groups:
@@ -281,7 +305,10 @@ def seed(ctx):
                 b.add(group, MeetingKind.PARTY_GROUP, day, hour=16, expected=members)
 
     league = ctx.orgs["league"]
-    for org in [league, *ctx.class_branches]:
+    if ctx.full_history:
+        b.save()
+        _class_league_history(ctx, b, keep, start, horizon)
+    for org in [league] if ctx.full_history else [league, *ctx.class_branches]:
         members = b.league_members(org) if org.kind == OrgKind.LEAGUE_BRANCH else b.officers.get(org.pk, [])
         committee = b.officers.get(org.pk, []) or members[:3]
         for y, m in _months(start, horizon):
@@ -302,4 +329,58 @@ def seed(ctx):
                     day = _weekday_in(rng, y, m, 1, 25)
                     if day <= horizon:
                         b.add(org, MeetingKind.LEAGUE_GENERAL, day, hour=16, expected=members)
+    b.save()
+
+
+def _class_league_history(ctx, b: _Builder, keep, start: date, horizon: date) -> None:
+    """Large set: every class League branch of the seeded years — current classes and the graduated
+    cohorts' (inactive) ones — holds its League life in term time, monthly-ish: a theme League day
+    (主题团日) most months, League members' meetings (团员大会) and League classes (团课) every other month,
+    the branch committee twice a semester. Expected: the class's League members who had joined by
+    the day (a graduated class's own students). Saved class by class in slices."""
+    rng = b.rng
+    members: dict[int, list[tuple[int, date]]] = {}
+    branches = [*ctx.class_branches, *ctx.graduated_branches]
+    for pk, org_id, joined in Person.objects.filter(
+        organization__in=branches, category=Category.STUDENT, league_joined_on__isnull=False
+    ).values_list("pk", "organization_id", "league_joined_on"):
+        members.setdefault(org_id, []).append((pk, joined))
+    schedule = {  # month -> kinds held that month
+        9: ("theme", "committee", "class"),
+        10: ("theme", "general"),
+        11: ("theme", "committee", "class"),
+        12: ("theme", "general"),
+        1: ("class",),
+        3: ("theme", "committee", "class"),
+        4: ("theme", "general"),
+        5: ("theme", "committee", "class"),
+        6: ("theme", "general"),
+    }
+    for org in branches:
+        roll = sorted(members.get(org.pk, []))
+        officers = b.officers.get(org.pk, [])
+        first = max(start, date(org.grade, 9, 1))
+        # Seniors sit the gaokao in June: a class's League life ends in May of its last year.
+        last = min(horizon, date(org.grade + 3, 5, 31))
+        for y, m in _months(first, last):
+            for what in schedule.get(m, ()):
+                if not keep(org):
+                    continue
+                lo, hi = (1, 15) if m == 1 else (1, 28)
+                day = _weekday_in(rng, y, m, lo, hi)
+                if not first <= day <= last:
+                    continue
+                expected = [pk for pk, joined in roll if joined <= day]
+                if what == "committee":
+                    b.add(org, MeetingKind.LEAGUE_COMMITTEE, day, hour=12, expected=officers or expected[:3])
+                elif what == "class":
+                    b.add(org, MeetingKind.LEAGUE_CLASS, day, hour=16, expected=expected)
+                elif what == "theme":
+                    topic = rng.choice(THEME_LEAGUE_DAY_TOPICS)
+                    b.add(org, MeetingKind.LEAGUE_GENERAL, day, hour=14, topic=topic, expected=expected)
+                elif (org.pk, MeetingKind.LEAGUE_GENERAL, y, (m - 1) // 3) not in b.existing:
+                    topic = rng.choice(LEAGUE_GENERAL_TOPICS)
+                    b.add(org, MeetingKind.LEAGUE_GENERAL, day, hour=16, topic=topic, expected=expected)
+        if len(b.meetings) > 400:
+            b.save()
     b.save()

@@ -137,6 +137,8 @@ def seed(ctx):
         _pipeline(ctx, ids)
         _transfers(ctx, ids)
     _appraisals(ctx)
+    if ctx.graduated_branches:
+        _graduates(ctx, ids, students_per_class)
 
 
 # --- Statuses brought from the file ------------------------------------------------------------------
@@ -640,6 +642,43 @@ def _appraisals(ctx):
             )
         )
     LeagueRegistration.objects.bulk_create(league_rows, batch_size=1000)
+
+
+def _graduates(ctx, ids, per_class: int) -> None:
+    """The students of the graduated classes (large set): inactive, their class membership closed on
+    graduation day, their political status as it was when they left — League member or not, joined
+    before or during senior high (history brought from the file as for the current students)."""
+    rng = ctx.rng
+    people, plan = [], {}
+    for branch in ctx.graduated_branches:
+        for _ in range(per_class):
+            born = date(branch.grade - 15, rng.randint(1, 12), rng.randint(1, 28))
+            name = ctx.chinese_name()
+            person = Person(
+                name=name,
+                gender=rng.choice(Gender.values),
+                birth_date=born,
+                category=Category.STUDENT,
+                organization=branch,
+                id_number=ids.id_number(born),
+                phone="",
+                is_active=False,
+                pinyin=sort_key(name).replace(" ", ""),
+                pinyin_initials=initials(name),
+            )
+            people.append(person)
+            plan[id(person)] = PoliticalStatus.LEAGUE_MEMBER if rng.random() < 0.75 else PoliticalStatus.MASSES
+    people = Person.objects.bulk_create(people, batch_size=1000)
+    _history_from_file(ctx, people, plan)
+    for entry_year in sorted({b.grade for b in ctx.graduated_branches}):
+        Membership.objects.filter(
+            organization__in=[b for b in ctx.graduated_branches if b.grade == entry_year], ended_on__isnull=True
+        ).update(
+            ended_on=date(entry_year + 3, 7, 1),
+            end_reason=MembershipEnd.GRADUATED,
+            counterpart="高中毕业",
+            notes="毕业离校，团组织关系转至升入学校",
+        )
 
 
 def _home_group(ctx, org):

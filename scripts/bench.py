@@ -118,14 +118,13 @@ def seed(size: str, schools: int) -> tuple[list[dict], list[str]]:
 
     from core.management.commands.seed_demo import SEEDERS, _seed_module
     from core.seeding import SeedContext
-    from tests.perf.data import _distinct_fixed_id_numbers
 
     workarounds: list[str] = []
     timings = []
     for index in range(schools):
         ctx = SeedContext(rng=random.Random(2026 + index), size=size, today=timezone.localdate(), school_index=index)
         per_app = {}
-        with transaction.atomic(), _distinct_fixed_id_numbers(index):
+        with transaction.atomic():
             for app in SEEDERS:
                 module = _seed_module(app)
                 if module is None:
@@ -134,8 +133,6 @@ def seed(size: str, schools: int) -> tuple[list[dict], list[str]]:
                 module.seed(ctx)
                 per_app[app] = round(time.perf_counter() - t0, 1)
         timings.append(per_app)
-        if index == 1:
-            workarounds.append("distinct ID numbers for the fixed demo people of later schools (tests/perf/data.py)")
     return timings, workarounds
 
 

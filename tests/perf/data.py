@@ -22,39 +22,11 @@ def seed_school(index: int = 0, size: str = "small", seed: int = 2026, today=Non
     ctx = SeedContext(
         rng=random.Random(seed + index), size=size, today=today or timezone.localdate(), school_index=index
     )
-    with _distinct_fixed_id_numbers(index):
-        for app in SEEDERS:
-            module = _seed_module(app)
-            if module is not None:
-                module.seed(ctx)
+    for app in SEEDERS:
+        module = _seed_module(app)
+        if module is not None:
+            module.seed(ctx)
     return ctx
-
-
-@contextmanager
-def _distinct_fixed_id_numbers(index: int):
-    """Workaround, to remove once members.seed gives its two named demo people school-dependent ID numbers:
-    it writes them with a fixed region code, so a second school (`seed_demo --schools 2`) collides on
-    `Person.id_number`. Here the region of those two gets the school's index."""
-    try:
-        import members.seed as members_seed
-    except ImportError:
-        yield
-        return
-    original = getattr(members_seed, "make_id_number", None)
-    if index == 0 or original is None:
-        yield
-        return
-
-    def make_id_number(region, born, serial):
-        if region == "441402":
-            region = f"44{14 + index % 80:02d}99"
-        return original(region, born, serial)
-
-    members_seed.make_id_number = make_id_number
-    try:
-        yield
-    finally:
-        members_seed.make_id_number = original
 
 
 def _clone(rows, field: str, values, **extra) -> int:
