@@ -122,14 +122,12 @@ class Series(DomainModel):
 
 
 class ActivityQuerySet(models.QuerySet):
-    def with_totals(self):
-        """Annotate `person_times` (named participations + head counts) and `hours` (named hours +
-        head count × hours per head) as correlated subqueries. Fine for a few rows; pages use
-        `selectors.attach_totals`, which PostgreSQL runs faster on large tables (no subquery per row
-        before the sort)."""
-        from .selectors import annotate_totals
+    def with_live_totals(self):
+        """Annotate `live_person_times` and `live_hours` computed from the participations and head counts
+        (correlated subqueries): what the stored `person_times` / `total_hours` must equal."""
+        from .selectors import annotate_live_totals
 
-        return annotate_totals(self)
+        return annotate_live_totals(self)
 
 
 class Activity(DomainModel):
@@ -170,9 +168,16 @@ class Activity(DomainModel):
         help_text=_("The default for every participant; a participant may have their own."),
         **HOURS,
     )
+    # Kept by `services.activities_recount` whenever participants, head counts or the activity's hours
+    # change (see activities.signals): lists, tables and the annual summary sum these columns instead of
+    # counting 150,000 participations per request.
+    person_times = models.PositiveIntegerField(_("person-times"), default=0, editable=False)
+    total_hours = models.DecimalField(
+        _("total hours"), max_digits=12, decimal_places=1, default=Decimal("0"), editable=False
+    )
 
     objects = ActivityQuerySet.as_manager()
-    history = audit_history()
+    history = audit_history(excluded_fields=["person_times", "total_hours"])  # derived, not edited
 
     class Meta:
         verbose_name = _("activity")

@@ -5,11 +5,14 @@ Person-times (人次) and hours are always computed, never typed:
 - person-times = named participations + the sum of head counts;
 - hours = the sum of named participants' hours (a participant without their own hours counts the
   activity's) + Σ head count × hours per head (empty: the activity's hours).
+They are computed per activity when its participants, head counts or hours change and stored on it
+(`Activity.person_times`, `Activity.total_hours`, kept by `services.activities_recount`), so totals
+over thousands of activities are one SUM over the activities.
 
 The report selectors (`totals_by_category`, `totals_by_series`, `service_by_place`, `service_by_month`,
 `honors_by_level`, `totals`) take a `branches.periods.Period` and an organization: an activity belongs to
 an organization's subtree when its lead organizer or one of its co-organizers lies in that subtree.
-They run three queries each (activities, named participations, head counts) and return plain dicts.
+They run one query each (two when they name series or places) and return plain dicts.
 """
 
 from collections import OrderedDict
@@ -136,8 +139,10 @@ def _head_hours_expr():
     )
 
 
-def annotate_totals(qs):
-    """Annotate `person_times` and `hours` on an activity queryset (correlated subqueries)."""
+def live_totals_expressions() -> dict:
+    """Person-times and hours of the activity `OuterRef("pk")`, computed from its participations and head
+    counts (correlated subqueries): {"person_times": …, "total_hours": …}. `services.activities_recount`
+    stores them; `annotate_live_totals` checks them."""
     named = (
         Participation.objects.filter(activity=OuterRef("pk"))
         .order_by()
@@ -150,38 +155,24 @@ def annotate_totals(qs):
         .values("activity")
         .annotate(n=Sum("count"), h=Sum(_head_hours_expr()))
     )
-    return qs.annotate(
-        named_times=Coalesce(Subquery(named.values("n")), Value(0), output_field=IntegerField()),
-        head_times=Coalesce(Subquery(heads.values("n")), Value(0), output_field=IntegerField()),
-        named_hours=Coalesce(Subquery(named.values("h")), Value(ZERO), output_field=HOURS_FIELD),
-        head_hours=Coalesce(Subquery(heads.values("h")), Value(ZERO), output_field=HOURS_FIELD),
-    ).annotate(
-        person_times=F("named_times") + F("head_times"),
-        hours=ExpressionWrapper(F("named_hours") + F("head_hours"), output_field=HOURS_FIELD),
-    )
+    return {
+        "person_times": ExpressionWrapper(
+            Coalesce(Subquery(named.values("n")), Value(0), output_field=IntegerField())
+            + Coalesce(Subquery(heads.values("n")), Value(0), output_field=IntegerField()),
+            output_field=IntegerField(),
+        ),
+        "total_hours": ExpressionWrapper(
+            Coalesce(Subquery(named.values("h")), Value(ZERO), output_field=HOURS_FIELD)
+            + Coalesce(Subquery(heads.values("h")), Value(ZERO), output_field=HOURS_FIELD),
+            output_field=HOURS_FIELD,
+        ),
+    }
 
 
-def attach_totals(activities):
-    """Set `person_times` and `hours` on each activity of a list or a paginator page, in two grouped
-    queries over those activities only. (A page of 25 costs the same whatever the table size; per-row
-    subqueries would be computed for every row before the sort.) Returns the list."""
-    if hasattr(activities, "object_list"):  # a Page: make its rows a list we can decorate
-        activities.object_list = list(activities.object_list)
-        rows = activities.object_list
-    else:
-        rows = activities
-    ids = [a.pk for a in rows]
-    data = grouped_totals(Activity.objects.filter(pk__in=ids), "pk", count_activities=False) if ids else {}
-    for a in rows:
-        t = data.get(a.pk, Totals())
-        a.person_times, a.hours = t.person_times, t.hours
-    return rows
-
-
-def attach_totals_page(page):
-    """`attach_totals` on a paginator page; returns the page."""
-    attach_totals(page)
-    return page
+def annotate_live_totals(qs):
+    """Annotate `live_person_times` and `live_hours`, computed from the rows (for checks and tests)."""
+    exprs = live_totals_expressions()
+    return qs.annotate(live_person_times=exprs["person_times"], live_hours=exprs["total_hours"])
 
 
 @dataclass
@@ -196,34 +187,24 @@ class Totals:
         self.hours += other.hours
 
 
-def grouped_totals(activities, key: str, key_expr=None, *, count_activities: bool = True) -> dict:
+def grouped_totals(activities, key: str, key_expr=None) -> dict:
     """{key value: Totals} over an activity queryset, grouped by an activity field (`key`, e.g.
-    "category", "series", "place") or an expression on the activity (`key_expr`, written relative to
-    the activity). Three queries."""
-    out: dict = {}
+    "category", "series", "place") or an expression on the activity (`key_expr`). One query: the totals
+    are stored on each activity (`person_times`, `total_hours`)."""
+    expr = key_expr() if key_expr else F(key)
+    rows = (
+        activities.order_by()
+        .annotate(_k=expr)
+        .values("_k")
+        .annotate(n=Count("pk"), t=Sum("person_times"), h=Sum("total_hours"))
+    )
+    return {row["_k"]: Totals(row["n"], row["t"] or 0, _hours(row["h"])) for row in rows}
 
-    def bucket(k):
-        return out.setdefault(k, Totals())
 
-    def grouped(qs, prefix):
-        expr = key_expr(prefix) if key_expr else F(f"{prefix}{key}")
-        return qs.annotate(_k=expr).values("_k")
-
-    if count_activities:
-        for row in grouped(activities.order_by(), "").annotate(n=Count("pk", distinct=True)):
-            bucket(row["_k"]).activities += row["n"]
-    ids = activities.order_by().values("pk")
-    named = grouped(Participation.objects.filter(activity__in=ids).order_by(), "activity__")
-    for row in named.annotate(n=Count("pk"), h=Sum(_named_hours_expr())):
-        b = bucket(row["_k"])
-        b.person_times += row["n"]
-        b.hours += _hours(row["h"])
-    heads = grouped(HeadCount.objects.filter(activity__in=ids).order_by(), "activity__")
-    for row in heads.annotate(n=Sum("count"), h=Sum(_head_hours_expr())):
-        b = bucket(row["_k"])
-        b.person_times += row["n"] or 0
-        b.hours += _hours(row["h"])
-    return out
+def grand_total(activities) -> Totals:
+    """Activities, person-times and hours of an activity queryset (one query)."""
+    row = activities.order_by().aggregate(n=Count("pk"), t=Sum("person_times"), h=Sum("total_hours"))
+    return Totals(row["n"], row["t"] or 0, _hours(row["h"]))
 
 
 def organized_within(qs, organization: Organization):
@@ -246,25 +227,20 @@ def activities_in(*, period: Period, organization: Organization | None = None, c
 
 
 def totals(*, period: Period, organization: Organization | None = None, categories=None) -> Totals:
-    """Activities, person-times and hours in the period (three queries)."""
-    grand = Totals()
-    for t in grouped_totals(
-        activities_in(period=period, organization=organization, categories=categories), "", key_expr=lambda p: Value(1)
-    ).values():
-        grand.add(t)
-    return grand
+    """Activities, person-times and hours in the period (one query)."""
+    return grand_total(activities_in(period=period, organization=organization, categories=categories))
 
 
 def totals_by_category(*, period: Period, organization: Organization | None = None) -> list[dict]:
     """[{category, label, activities, person_times, hours}] for every category (zeros included), in the
-    order of `Category`. Three queries."""
+    order of `Category`. One query."""
     data = grouped_totals(activities_in(period=period, organization=organization), "category")
     return [{"category": c, "label": c.label, **vars(data.get(c.value, Totals()))} for c in Category]
 
 
 def totals_by_series(*, period: Period, organization: Organization | None = None) -> list[dict]:
     """[{series, activities, person_times, hours}] for the series with activities in the period, by
-    name. Four queries."""
+    name. Two queries."""
     data = grouped_totals(activities_in(period=period, organization=organization).exclude(series=None), "series")
     series = Series.objects.in_bulk(list(data))
     rows = [{"series": series[pk], **vars(t)} for pk, t in data.items() if pk in series]
@@ -275,7 +251,7 @@ def service_by_place(
     *, period: Period, organization: Organization | None = None, categories=SERVICE_CATEGORIES
 ) -> list[dict]:
     """Volunteer service and social practice (by default) per place: [{place, activities, person_times,
-    hours}], places by kind and name; activities without a place under `place=None` last. Four queries."""
+    hours}], places by kind and name; activities without a place under `place=None` last. Two queries."""
     data = grouped_totals(activities_in(period=period, organization=organization, categories=categories), "place")
     places = Place.objects.in_bulk([pk for pk in data if pk is not None])
     rows = [{"place": places.get(pk), **vars(t)} for pk, t in data.items()]
@@ -286,11 +262,11 @@ def service_by_month(
     *, period: Period, organization: Organization | None = None, categories=SERVICE_CATEGORIES
 ) -> list[dict]:
     """[{year, month, activities, person_times, hours}] for every month of the period (zeros included).
-    Three queries."""
+    One query."""
     data = grouped_totals(
         activities_in(period=period, organization=organization, categories=categories),
         "",
-        key_expr=lambda p: ExtractYear(f"{p}starts_on") * 100 + ExtractMonth(f"{p}starts_on"),
+        key_expr=lambda: ExtractYear("starts_on") * 100 + ExtractMonth("starts_on"),
     )
     return [{"year": y, "month": m, **vars(data.get(y * 100 + m, Totals()))} for y, m in period.months()]
 
@@ -351,14 +327,10 @@ def filtered_activities(user, *, params):
 
 
 def activity_list(user, *, params) -> tuple:
-    """(rows, totals): the filtered activities with the columns the list shows and their per-row
-    person-times and hours (one query per page), and the totals over the whole filtered set (three
-    queries)."""
+    """(rows, totals): the filtered activities with the columns the list shows (their stored person-times
+    and hours) and the totals over the whole filtered set (one query)."""
     base = filtered_activities(user, params=params)
-    grand = Totals()
-    for t in grouped_totals(base, "", key_expr=lambda p: Value(1)).values():
-        grand.add(t)
-    return base.select_related("organization", "series", "place"), grand
+    return base.select_related("organization", "series", "place"), grand_total(base)
 
 
 def activity_detail(activity: Activity) -> dict:
@@ -396,7 +368,7 @@ def place_detail(user, place: Place) -> dict:
     """The place page: per year, the activities held there (those the user may see) with person-times
     and hours; and the activities themselves, newest first (a queryset to paginate)."""
     held = visible_activities(user).filter(place=place)
-    per_year = grouped_totals(held, "", key_expr=lambda p: ExtractYear(f"{p}starts_on"))
+    per_year = grouped_totals(held, "", key_expr=lambda: ExtractYear("starts_on"))
     years = [{"year": y, **vars(t)} for y, t in sorted(per_year.items(), reverse=True)]
     grand = Totals()
     for t in per_year.values():
@@ -407,11 +379,11 @@ def place_detail(user, place: Place) -> dict:
 
 def series_for_year(user, year: int) -> list[dict]:
     """The year's series the user may see, each with its activities (those the user may see) and totals.
-    Four queries."""
+    Three queries."""
     series = list(Series.objects.filter(access(user).org_q("organization"), year=year).select_related("organization"))
     activities = visible_activities(user).filter(series__in=series)
     data = grouped_totals(activities, "series")
-    rows = attach_totals(list(activities.select_related("organization", "place").order_by("starts_on", "pk")))
+    rows = list(activities.select_related("organization", "place").order_by("starts_on", "pk"))
     by_series: dict = {}
     for a in rows:
         by_series.setdefault(a.series_id, []).append(a)

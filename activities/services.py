@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -25,6 +25,18 @@ def school_people(activity: Activity):
     return Person.objects.active().filter(organization__path__startswith=school_path)
 
 
+def activities_recount(activities: QuerySet | list | int) -> int:
+    """Store each activity's person-times and hours, computed from its participations and head counts
+    (one UPDATE). Called by every write that changes them: the services below, and the signals for
+    single saves and deletes (admin inlines, removal of one participant). Returns the rows updated."""
+    from .selectors import live_totals_expressions
+
+    if isinstance(activities, int):
+        activities = [activities]
+    qs = activities if isinstance(activities, QuerySet) else Activity.objects.filter(pk__in=list(activities))
+    return qs.order_by().update(**live_totals_expressions())
+
+
 @transaction.atomic
 def participants_add(*, activity: Activity, people, hours: Decimal | None = None, by=None) -> list[Participation]:
     """Add named participants; people already taking part are skipped (their hours are kept). `hours`
@@ -40,7 +52,9 @@ def participants_add(*, activity: Activity, people, hours: Decimal | None = None
         new.append(Participation(activity=activity, person=person, hours=hours))
     if not new:
         return []
-    return bulk_create_with_history(new, Participation, batch_size=500, default_user=by)
+    created = bulk_create_with_history(new, Participation, batch_size=500, default_user=by)
+    activities_recount(activity.pk)
+    return created
 
 
 @transaction.atomic

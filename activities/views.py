@@ -70,7 +70,7 @@ def _filtered(request):
 def activity_list(request):
     form, params = _filtered(request)
     rows, totals = selectors.activity_list(request.user, params=params)
-    page = selectors.attach_totals_page(paginate(request, rows))
+    page = paginate(request, rows)
     return render(
         request,
         "activities/activity_list.html",
@@ -89,7 +89,7 @@ def activity_export(request):
     """The filtered list as an Excel workbook (the table the League committee hands in)."""
     _form, params = _filtered(request)
     rows, totals = selectors.activity_list(request.user, params=params)
-    rows = selectors.attach_totals(list(rows))
+    rows = list(rows)
     headers = [
         _("Date"),
         _("Title"),
@@ -109,7 +109,7 @@ def activity_export(request):
             a.organization.name,
             a.place.name if a.place else "",
             a.person_times,
-            a.hours,
+            a.total_hours,
         ]
         for a in rows
     ]
@@ -371,7 +371,7 @@ def place_detail(request, pk):
             "place": place,
             "years": data["years"],
             "grand": data["grand"],
-            "page_obj": selectors.attach_totals_page(paginate(request, data["activities"])),
+            "page_obj": paginate(request, data["activities"]),
             "can_edit": can_edit(request.user, place.organization),
         },
     )
@@ -443,7 +443,7 @@ def series_detail(request, pk):
         {
             "series": series,
             "totals": data,
-            "page_obj": selectors.attach_totals_page(paginate(request, qs)),
+            "page_obj": paginate(request, qs),
             "can_edit": can_edit(request.user, series.organization),
         },
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from activities.models import SERVICE_CATEGORIES, Category, Honor, HonorLevel
-from activities.selectors import activities_in, annotate_totals
+from activities.selectors import activities_in
 from branches.models import PATH_STEP, Organization, OrgKind
 from branches.periods import Period
 from finance.models import DuesKind, DuesPayment, FundEntry
@@ -203,7 +203,7 @@ register(
 
 
 def _activities(root: Organization, period: Period):
-    return annotate_totals(activities_in(period=period, organization=root)).select_related("organization", "place")
+    return activities_in(period=period, organization=root).select_related("organization", "place")
 
 
 SERVICE = Q(category__in=list(SERVICE_CATEGORIES))
@@ -214,7 +214,7 @@ def _activity_series(root: Organization, period: Period) -> dict:
         _activities(root, period)
         .filter(SERVICE)
         .annotate(y=ExtractYear("starts_on"), m=ExtractMonth("starts_on"))
-        .values_list("y", "m", "hours")
+        .values_list("y", "m", "total_hours")
     )
     hours: dict[str, float] = {}
     for y, m, h in rows:
@@ -236,13 +236,13 @@ register(
         figures=lambda period: [
             Figure("activities.total", _("Activities held")),
             Figure("activities.person_times", _("Activity participation (person-times)"), sum_field="person_times"),
-            Figure("activities.hours", _("Activity hours"), sum_field="hours", hours=True),
+            Figure("activities.hours", _("Activity hours"), sum_field="total_hours", hours=True),
             *(Figure(f"activities.category.{c}", label, Q(category=c)) for c, label in Category.choices),
             Figure("activities.series", _("Activities in theme series"), Q(series__isnull=False)),
             Figure("service.activities", _("Volunteer service and social practice activities"), SERVICE),
             Figure("service.places", _("Places served"), SERVICE, distinct="place"),
             Figure("service.person_times", _("Volunteer service person-times"), SERVICE, sum_field="person_times"),
-            Figure("service.hours", _("Volunteer service hours"), SERVICE, sum_field="hours", hours=True),
+            Figure("service.hours", _("Volunteer service hours"), SERVICE, sum_field="total_hours", hours=True),
         ],
         columns=[
             Column(_("Date"), lambda a: a.starts_on),
@@ -251,7 +251,7 @@ register(
             Column(_("Organizer"), lambda a: a.organization.name),
             Column(_("Place"), lambda a: a.place.name if a.place_id else ""),
             Column(_("Person-times"), lambda a: a.person_times),
-            Column(_("Hours"), lambda a: a.hours),
+            Column(_("Hours"), lambda a: a.total_hours),
         ],
         series=_activity_series,
         order_by=("starts_on", "pk"),
@@ -404,12 +404,12 @@ register(
 ACTIVITY_MEASURES = [
     Figure("activities.total", _("Activities")),
     Figure("activities.person_times", _("Person-times"), sum_field="person_times"),
-    Figure("activities.hours", pgettext_lazy("table column", "Hours"), sum_field="hours", hours=True),
+    Figure("activities.hours", pgettext_lazy("table column", "Hours"), sum_field="total_hours", hours=True),
 ]
 SERVICE_MEASURES = [
     Figure("service.activities", _("Activities"), SERVICE),
     Figure("service.person_times", _("Person-times"), SERVICE, sum_field="person_times"),
-    Figure("service.hours", pgettext_lazy("table column", "Hours"), SERVICE, sum_field="hours", hours=True),
+    Figure("service.hours", pgettext_lazy("table column", "Hours"), SERVICE, sum_field="total_hours", hours=True),
 ]
 
 register_breakdown(

@@ -40,11 +40,15 @@ PERSON_TIMES = 28
 HOURS = Decimal("55.0")
 
 
+def stored(activity) -> tuple[int, Decimal]:
+    a = Activity.objects.with_live_totals().get(pk=activity.pk)
+    assert (a.person_times, a.total_hours) == (a.live_person_times, a.live_hours)  # stored = computed
+    return a.person_times, a.total_hours
+
+
 def test_person_times_and_hours_mix_named_and_head_counts(mixed):
-    a = Activity.objects.with_totals().get(pk=mixed.pk)
-    assert a.person_times == PERSON_TIMES
-    assert a.hours == HOURS
-    assert isinstance(a.hours, Decimal)
+    assert stored(mixed) == (PERSON_TIMES, HOURS)
+    assert isinstance(Activity.objects.get(pk=mixed.pk).total_hours, Decimal)
 
 
 def test_detail_totals_agree_with_the_annotation(mixed):
@@ -56,13 +60,46 @@ def test_participants_without_own_hours_follow_the_activity(mixed):
     mixed.service_hours = Decimal("4.0")
     mixed.save()
     # 4 + 4 + 3.5 + 20 × 4 + 5 × 1.5
-    assert Activity.objects.with_totals().get(pk=mixed.pk).hours == Decimal("99.0")
+    assert stored(mixed) == (PERSON_TIMES, Decimal("99.0"))
 
 
 def test_activity_without_participants_counts_zero(orgs):
     a = ActivityFactory(organization=orgs.class1)
-    a = Activity.objects.with_totals().get(pk=a.pk)
-    assert (a.person_times, a.hours) == (0, Decimal("0"))
+    assert stored(a) == (0, Decimal("0"))
+
+
+def test_removing_and_correcting_rows_updates_the_stored_totals(mixed, students):
+    mixed.participations.get(person=students[2]).delete()  # the one with 3.5 h of their own
+    assert stored(mixed) == (PERSON_TIMES - 1, HOURS - Decimal("3.5"))
+    head = mixed.head_counts.get(count=20)
+    head.count = 10
+    head.save()
+    assert stored(mixed) == (PERSON_TIMES - 11, HOURS - Decimal("3.5") - Decimal("20.0"))
+    mixed.head_counts.all().delete()
+    assert stored(mixed) == (2, Decimal("4.0"))
+
+
+def test_bulk_adding_participants_updates_the_stored_totals(mixed, students):
+    from activities import services
+
+    services.participants_add(activity=mixed, people=students[2:5], hours=Decimal("1.0"))  # [2] already in
+    assert stored(mixed) == (PERSON_TIMES + 2, HOURS + Decimal("2.0"))
+
+
+def test_deleting_an_activity_with_participants_recounts_nothing_else(mixed, orgs, students):
+    other = ActivityFactory(organization=orgs.class1, service_hours=Decimal("1.0"))
+    ParticipationFactory(activity=other, person=students[0])
+    mixed.delete()
+    assert not Activity.objects.filter(pk=mixed.pk).exists()
+    assert stored(other) == (1, Decimal("1.0"))
+
+
+def test_recount_repairs_totals_written_around_the_services(mixed):
+    from activities import services
+
+    Activity.objects.filter(pk=mixed.pk).update(person_times=0, total_hours=0)
+    assert services.activities_recount(Activity.objects.filter(pk=mixed.pk)) == 1
+    assert stored(mixed) == (PERSON_TIMES, HOURS)
 
 
 def test_totals_by_category_lists_every_category(mixed, orgs):

@@ -283,9 +283,11 @@ def test_person_times_and_hours_are_the_sum_of_their_parts(orgs, plans):
             got = per_activity.get(activity.pk, activity_selectors.Totals())
             assert (got.person_times, got.hours) == (times, total)
             grand_times, grand_hours = grand_times + times, grand_hours + total
-        rows = activity_selectors.attach_totals(list(qs))
+        rows = list(qs.with_live_totals())
+        assert [a.person_times for a in rows] == [a.live_person_times for a in rows]  # stored = computed
+        assert [a.total_hours for a in rows] == [a.live_hours for a in rows]
         assert sum(a.person_times for a in rows) == grand_times
-        assert sum((a.hours for a in rows), Decimal("0")) == grand_hours
+        assert sum((a.total_hours for a in rows), Decimal("0")) == grand_hours
         whole = activity_selectors.totals(period=periods.calendar_year(2026), organization=orgs.class1)
         assert (whole.activities, whole.person_times, whole.hours) == (len(made), grand_times, grand_hours)
 
