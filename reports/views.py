@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from branches.models import Organization
 from branches.periods import Period
 from branches.permissions import access, can_edit, editable_organizations, get_for_user_or_404
+from core.datacache import cached
 from core.due import collect
 from core.pagination import paginate
 
@@ -141,22 +142,26 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _export_context(request, pk, **kwargs):
-    summary = summary_with_sections(_get_summary(request, pk))
-    return summary, document_context(summary, summary_figures(summary), links=False, **kwargs)
+def _export_context(summary, **kwargs):
+    summary = summary_with_sections(summary)
+    return document_context(summary, summary_figures(summary), links=False, **kwargs)
 
 
 def pdf(request, pk):
-    summary, context = _export_context(request, pk)
-    return _download(exports.pdf_bytes(context), f"{summary.title}.pdf", "application/pdf")
+    """The PDF takes seconds to lay out: it is made once per version of the data (core.datacache: editing
+    a section or any record makes a new one) and language."""
+    summary = _get_summary(request, pk)
+    content = cached("summary-pdf", (summary.pk,), lambda: exports.pdf_bytes(_export_context(summary)))
+    return _download(content, f"{summary.title}.pdf", "application/pdf")
 
 
 def docx(request, pk):
-    summary, context = _export_context(request, pk, with_charts=False)
+    summary = _get_summary(request, pk)
+    content = cached(
+        "summary-docx", (summary.pk,), lambda: exports.docx_bytes(_export_context(summary, with_charts=False))
+    )
     return _download(
-        exports.docx_bytes(context),
-        f"{summary.title}.docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        content, f"{summary.title}.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
 
 

@@ -95,3 +95,26 @@ def test_the_due_list_is_recomputed_after_a_change(orgs, caching, branch_secreta
         MeetingFactory(organization=orgs.branch1, kind=kind, starts_at=now)
     after = due_titles()
     assert not set(quarter_class) & set(after)
+
+
+def test_the_summary_pdf_is_made_once_per_version_of_its_content(
+    orgs, caching, party_secretary, client_for, monkeypatch
+):
+    from reports import exports
+    from reports.services import summary_create
+
+    build_year(orgs)
+    summary = summary_create(organization=orgs.school, period=YEAR, by=party_secretary)
+    made = []
+    monkeypatch.setattr(exports, "pdf_bytes", lambda context: made.append(context) or b"%PDF-" + bytes(len(made)))
+    client = client_for(party_secretary)
+    url = reverse("reports:pdf", args=[summary.pk])
+    first = client.get(url).content
+    assert client.get(url).content == first
+    assert len(made) == 1
+    section = summary.sections.first()
+    section.narrative = "<p>本年度新增一段。</p>"
+    section.save()
+    assert client.get(url).content != first  # the edited section is in the new file
+    assert len(made) == 2
+    assert "本年度新增一段" in str([s["obj"].narrative for s in made[1]["sections"]])
