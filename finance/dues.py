@@ -37,6 +37,15 @@ def to_fen(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
+def format_yuan(value) -> str:
+    """An amount as 84,506.30 (exact: no float on the way); "—" for none."""
+    if value is None or value == "":
+        return "—"
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return f"{value:,.2f}"
+
+
 def _rate(brackets, base_pay: Decimal) -> Decimal:
     for upper, rate in brackets:
         if upper is None or base_pay <= upper:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractMonth, ExtractYear
@@ -23,7 +24,7 @@ from branches.permissions import access, scope
 from core.due import DueItem
 from members.models import PARTY_MEMBER_STATUSES, PoliticalStatus
 
-from .dues import add_months, month_start, to_fen
+from .dues import add_months, format_yuan, month_start, to_fen
 from .models import AidFund, DuesAccount, DuesKind, DuesPayment, EntryKind, FundEntry, live_payments
 
 ZERO = Decimal("0.00")
@@ -173,26 +174,80 @@ def with_running_balance(fund: AidFund, rows: list[FundEntry]) -> list[FundEntry
     return rows
 
 
+def ledger_export_rows(fund: AidFund, period: Period | None = None):
+    """The ledger oldest first as export rows (date, kind, donor / recipient, drive, receipt, reason or
+    note, amount, balance after the entry): one aggregate for the balance carried into the period, then
+    the entries read in chunks as tuples, the balance kept along the way."""
+    qs = FundEntry.objects.filter(fund=fund)
+    carried = ZERO
+    if period is not None:
+        carried = money(qs.filter(entry_date__lt=period.start).aggregate(t=Sum("amount"))["t"])
+        qs = qs.filter(entry_date__gte=period.start, entry_date__lte=period.end)
+    kinds = {k: str(label) for k, label in EntryKind.choices}
+    columns = ("entry_date", "kind", "donor__name", "donor_name", "recipient__name", "drive__title")
+    rows = qs.order_by("entry_date", "pk").values_list(*columns, "receipt_number", "reason", "note", "amount")
+    balance = carried
+    for day, kind, donor, donor_name, recipient, drive, receipt, reason, note, amount in rows.iterator(2000):
+        amount = money(amount)
+        balance += amount
+        if kind == EntryKind.GRANT:
+            party = recipient or ""
+        elif kind == EntryKind.DONATION:
+            party = donor or donor_name
+        else:
+            party = ""
+        yield [day, kinds.get(kind, kind), party, drive or "", receipt, reason or note, amount, balance]
+
+
+class NoticeRow(NamedTuple):
+    """One line of the public notice, with what is shown already worked out (the notice lists every
+    donation and grant of the year: plain tuples, not model instances with four related rows each)."""
+
+    entry_date: date
+    amount: Decimal  # signed, as booked
+    name: str  # donor; for a grant the recipient's name, masked
+    drive: str
+    klass: str  # a grant's class
+    reason: str
+    shown: str  # the amount without sign, formatted in yuan
+
+
 def notice_rows(fund: AidFund, year: int) -> dict:
     """The public notice (公示) for a calendar year: donations and grants that stand (reversed ones and
-    the reversals themselves are left out), and the totals."""
+    the reversals themselves are left out), and the totals. Two queries."""
     qs = (
         FundEntry.objects.filter(fund=fund, entry_date__year=year, reversal__isnull=True)
         .exclude(kind=EntryKind.REVERSAL)
-        .select_related("donor", "recipient", "recipient__organization", "drive")
         .order_by("entry_date", "pk")
+        .values_list(
+            "kind",
+            "entry_date",
+            "amount",
+            "donor__name",
+            "donor_name",
+            "drive__title",
+            "recipient_id",
+            "recipient__name",
+            "recipient__organization__short_name",
+            "recipient__organization__name",
+            "reason",
+        )
     )
-    donations, grants = [], []
-    for e in qs:
-        (donations if e.kind == EntryKind.DONATION else grants).append(e)
-    raised = sum((e.amount for e in donations), ZERO)
-    granted = -sum((e.amount for e in grants), ZERO)
+    donations, grants, recipients = [], [], set()
+    for kind, day, amount, donor, donor_name, drive, rid, recipient, short, org, reason in qs:
+        amount = money(amount)
+        if kind == EntryKind.DONATION:
+            donations.append(NoticeRow(day, amount, donor or donor_name, drive or "", "", "", format_yuan(amount)))
+        else:
+            recipients.add(rid)
+            row = NoticeRow(day, amount, mask_name(recipient), "", short or org or "", reason, format_yuan(-amount))
+            grants.append(row)
     return {
         "donations": donations,
         "grants": grants,
-        "raised": raised,
-        "granted": granted,
-        "recipients": len({e.recipient_id for e in grants}),
+        "raised": sum((e.amount for e in donations), ZERO),
+        "granted": -sum((e.amount for e in grants), ZERO),
+        "recipients": len(recipients),
         "balance_end": money(
             FundEntry.objects.filter(fund=fund, entry_date__year__lte=year).aggregate(t=Sum("amount"))["t"]
         ),

@@ -8,7 +8,6 @@ from django.views.decorators.http import require_POST
 from branches.models import Organization, OrgKind
 from branches.periods import Period, academic_year_containing, calendar_year
 from branches.permissions import access, can_edit, editable_organizations, get_for_user_or_404, scope
-from core.exports import Sheet, xlsx_response
 from core.pagination import paginate
 from members.models import Person
 
@@ -110,42 +109,36 @@ def ledger(request, pk):
 def ledger_export(request, pk):
     fund = _fund(request, pk)
     period = _ledger_period(request)
-    rows = selectors.with_running_balance(fund, list(selectors.ledger_entries(fund, period, newest_first=False)))
-    entries = Sheet(
+    entries = Table(
         _("Ledger"),
         [
-            _("Date"),
-            _("Kind"),
-            _("Donor / recipient"),
-            _("Drive"),
-            _("Receipt"),
-            _("Reason"),
-            _("Amount"),
-            _("Balance"),
+            Column(_("Date"), 12),
+            Column(_("Kind"), 8),
+            Column(_("Donor / recipient"), 24),
+            Column(_("Drive"), 30),
+            Column(_("Receipt"), 14),
+            Column(_("Reason"), 30),
+            Column(_("Amount"), 12),
+            Column(_("Balance"), 12),
         ],
-        [
-            [
-                e.entry_date,
-                e.get_kind_display(),
-                e.party_name,
-                e.drive.title if e.drive else "",
-                e.receipt_number,
-                e.reason or e.note,
-                e.amount,
-                e.balance,
-            ]
-            for e in rows
-        ],
+        selectors.ledger_export_rows(fund, period),
     )
-    years = Sheet(
+    years = Table(
         _("Totals per year"),
-        [_("Year"), _("Raised"), _("Granted"), _("Grants"), _("Recipients"), _("Balance at year end")],
         [
+            Column(_("Year"), 8),
+            Column(_("Raised")),
+            Column(_("Granted")),
+            Column(_("Grants")),
+            Column(_("Recipients")),
+            Column(_("Balance at year end")),
+        ],
+        (
             [y["year"], y["raised"], y["granted"], y["grants"], y["recipients"], y["balance"]]
             for y in selectors.fund_years(fund)
-        ],
+        ),
     )
-    return xlsx_response(f"{fund.name}.xlsx", [entries, years])
+    return xlsx_download(f"{fund.name}.xlsx", [entries, years])
 
 
 def donation_create(request, pk):
@@ -345,9 +338,16 @@ def arrears_export(request):
         raise PermissionDenied
     accounts, _kind = _arrears(request)
     rows = (selectors.Arrears.of(a) for a in accounts.iterator(chunk_size=1000))
-    sheet = Sheet(
+    sheet = Table(
         _("Arrears"),
-        [_("Member"), _("Organization"), _("Dues"), _("Months unpaid"), _("Last month paid"), _("Amount owed")],
+        [
+            Column(_("Member"), 10),
+            Column(_("Organization"), 24),
+            Column(_("Dues"), 10),
+            Column(_("Months unpaid")),
+            Column(_("Last month paid")),
+            Column(_("Amount owed")),
+        ],
         (
             [
                 r.account.person.name,
@@ -360,7 +360,7 @@ def arrears_export(request):
             for r in rows
         ),
     )
-    return xlsx_response(_("dues-arrears") + ".xlsx", [sheet])
+    return xlsx_download(_("dues-arrears") + ".xlsx", [sheet])
 
 
 def _export_period(request) -> Period:

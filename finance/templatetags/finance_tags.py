@@ -1,7 +1,6 @@
-from decimal import Decimal
-
 from django import template
 
+from finance.dues import format_yuan
 from finance.selectors import mask_name
 
 register = template.Library()
@@ -10,11 +9,7 @@ register = template.Library()
 @register.filter
 def yuan(value):
     """A Decimal amount as 84,506.30 (exact: no float on the way)."""
-    if value is None or value == "":
-        return "—"
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    return f"{value:,.2f}"
+    return format_yuan(value)
 
 
 @register.filter

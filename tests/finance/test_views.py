@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from branches.periods import academic_year_containing
 from finance import services
 from finance.models import DuesAccount, DuesPayment, EntryKind, FundEntry
 from members.models import PoliticalStatus
@@ -234,6 +235,42 @@ def test_ledger_export_is_exact(client_for, viewer, fund, donate):
     wb = load_workbook(BytesIO(response.content))
     ws = wb.worksheets[0]
     assert str(ws.cell(row=3, column=8).value) in ("0.3", "0.30")
+
+
+def test_ledger_export_of_a_period_carries_the_balance_in(client_for, viewer, fund, donate, grant, student):
+    donate("100.00", on=date(2023, 12, 30))  # before the period: only in the balance carried in
+    donate("50.00", on=date(2024, 1, 2), donor_name="=HYPERLINK(1)")
+    grant("30.00", on=date(2024, 2, 1))
+    response = client_for(viewer).get(reverse("finance:ledger_export", args=[fund.pk]) + "?period=year:2024")
+    ws = load_workbook(BytesIO(response.content)).worksheets[0]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    assert len(rows) == 2
+    assert rows[0][2] == "'=HYPERLINK(1)"  # shown, never evaluated
+    assert [str(r[6]) for r in rows] == ["50", "-30"]
+    assert [str(r[7]) for r in rows] == ["150", "120"]  # the balance after each entry, 100 carried in
+    assert rows[1][2] == student.name and rows[1][1] == "Grant"
+
+
+def test_dues_export_defaults_to_the_academic_year_and_takes_a_period(client_for, party_secretary, dues_account):
+    today = timezone.localdate()
+    this_year = academic_year_containing(today)
+    last_year = this_year.previous()
+    services.dues_payment_record(
+        account=dues_account, months=[date(2024, 1, 1)], paid_on=last_year.start, by=party_secretary
+    )
+    services.dues_payment_record(
+        account=dues_account, months=[date(2024, 2, 1)], paid_on=this_year.start, by=party_secretary
+    )
+    client = client_for(party_secretary)
+
+    def months(query=""):
+        response = client.get(reverse("finance:dues_export") + query)
+        ws = load_workbook(BytesIO(response.content)).worksheets[0]
+        return [row[4].value for row in ws.iter_rows(min_row=2)]
+
+    assert months() == ["2024-02"]  # not the whole history
+    assert months(f"?period={last_year.key}") == ["2024-01"]
+    assert months(f"?year={last_year.start.year}") == (["2024-01"] if last_year.start.year != today.year else [])
 
 
 def test_branch_secretary_records_payment_for_several_months(client_for, branch_secretary, dues_account):
