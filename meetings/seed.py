@@ -86,12 +86,12 @@ THEME_LEAGUE_DAY_TOPICS = [
     "主题团日：参观爱国主义教育基地",
     "主题团日：重温入团誓词",
 ]
-LEAGUE_GENERAL_TOPICS = [
-    "团员大会：学习团章，开展团员教育评议",
-    "团员大会：团籍注册与团费收缴",
-    "团员大会：选举团支部委员会",
-    "团员大会：学习习近平总书记给青年的回信",
-]
+LEAGUE_GENERAL_TOPICS = {  # month -> the League members' meeting's business that month
+    10: "团员大会：选举团支部委员会",
+    12: "团员大会：学习团章，开展团员教育评议",
+    4: "团员大会：学习习近平总书记给青年的回信",
+    6: "团员大会：收缴团费，总结本学期团支部工作",
+}
 JOINT_TOPICS = {
     JointPhase.PLAN: "党团联席会议：研究本学期党建带团建工作计划",
     JointPhase.PROGRESS: "党团联席会议：通报推优入党与志愿服务推进情况",
@@ -379,8 +379,9 @@ def _class_league_history(ctx, b: _Builder, keep, start: date, horizon: date) ->
                     topic = rng.choice(THEME_LEAGUE_DAY_TOPICS)
                     b.add(org, MeetingKind.LEAGUE_GENERAL, day, hour=14, topic=topic, expected=expected)
                 elif (org.pk, MeetingKind.LEAGUE_GENERAL, y, (m - 1) // 3) not in b.existing:
-                    topic = rng.choice(LEAGUE_GENERAL_TOPICS)
-                    b.add(org, MeetingKind.LEAGUE_GENERAL, day, hour=16, topic=topic, expected=expected)
+                    b.add(
+                        org, MeetingKind.LEAGUE_GENERAL, day, hour=16, topic=LEAGUE_GENERAL_TOPICS[m], expected=expected
+                    )
         if len(b.meetings) > 400:
             b.save()
     b.save()

@@ -26,10 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args, size, seed, schools, today, force, **options):
         if Organization.objects.filter(kind=OrgKind.SCHOOL).exists() and not force:
             self.stdout.write("Demo data already present; nothing changed.")
-            self._print_accounts(None)
+            self._print_accounts()
             return
         started = time.monotonic()
-        contexts = []
         for index in range(schools):
             ctx = SeedContext(
                 rng=random.Random(seed + index), size=size, today=today or timezone.localdate(), school_index=index
@@ -41,11 +40,11 @@ class Command(BaseCommand):
                         t0 = time.monotonic()
                         module.seed(ctx)
                         self.stdout.write(f"  {app}: {time.monotonic() - t0:.1f} s")
-            contexts.append(ctx)
+            del ctx  # one school's objects at a time (memory of `--schools N`)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded in {time.monotonic() - started:.1f} s."))
-        self._print_accounts(contexts[0])
+        self._print_accounts()
 
-    def _print_accounts(self, ctx):
+    def _print_accounts(self):
         from branches.seed import DEMO_ACCOUNTS
 
         self.stdout.write("Demo accounts (password for all: partyleague2026):")
