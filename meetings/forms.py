@@ -245,7 +245,11 @@ class VoteForm(forms.ModelForm):
         self.instance.meeting = meeting
         kinds = VOTE_KINDS_BY_MEETING.get(meeting.kind, [VoteKind.OTHER])
         self.fields["kind"].choices = [(k, VoteKind(k).label) for k in kinds]
-        self.fields["subject"].queryset = vote_subjects(meeting)
+        if meeting.kind == MeetingKind.LEAGUE_GENERAL:
+            subjects = LookupFilters(org=meeting.organization_id, category="student", status="league")
+        else:
+            subjects = LookupFilters(org=meeting.organization_id, area="school", status="pipeline")
+        use_person_picker(self.fields["subject"], vote_subjects(meeting), subjects)
         self.fields["entitled"].help_text = _("Probationary members have no vote.")
 
 

@@ -35,6 +35,8 @@ CATEGORY_FILTERS = {
 }
 STATUS_FILTERS = {
     "full": Q(political_status=PoliticalStatus.FULL_MEMBER),
+    "league": ~Q(political_status=PoliticalStatus.MASSES),  # League members and beyond (meetings' LEAGUE_AND_ABOVE)
+    "pipeline": Q(political_status__in=[PoliticalStatus.DEVELOPMENT_TARGET, PoliticalStatus.PROBATIONARY]),
 }
 AREAS = ("subtree", "school")
 

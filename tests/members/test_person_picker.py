@@ -293,3 +293,20 @@ def test_training_contacts_pickers_ask_for_the_schools_full_members(orgs, mentor
         assert widget.filters == LookupFilters(org=orgs.group1.pk, area="school", status="full", exclude=person.pk)
     html = str(form["contacts_1"])
     assert "陈明" not in html and "刘强" not in html
+
+
+def test_vote_subject_is_picked_among_the_schools_candidates(client_for, admin_user, orgs, cast):
+    from meetings.forms import VoteForm
+
+    target = f.person(orgs.group1, name="张发展", political_status="development_target")
+    meeting = f.meeting(orgs.branch1)
+    form = VoteForm(meeting=meeting)
+    widget = form.fields["subject"].widget
+    assert isinstance(widget, PersonPicker)
+    assert widget.filters == LookupFilters(org=orgs.branch1.pk, area="school", status="pipeline")
+    assert "张发展" not in str(form["subject"])
+    page = lookup(client_for(admin_user), q="张", **widget.filters.as_params())
+    assert "张发展" in page
+    assert "张伟" not in page and "张小明" not in page  # not in the Party's pipeline
+    assert VoteForm({"kind": "admission", "subject": target.pk}, meeting=meeting).errors.get("subject") is None
+    assert "subject" in VoteForm({"kind": "admission", "subject": cast["t1"].pk}, meeting=meeting).errors
