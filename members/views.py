@@ -36,7 +36,7 @@ from .forms import (
     RecommendationVoteForm,
     RosterUploadForm,
 )
-from .models import AppraisalRating, Assessment, ExportLog, Recommendation, RosterImport, StatusEvent
+from .models import AppraisalRating, Assessment, ExportLog, Person, Recommendation, RosterImport, StatusEvent
 from .pipeline import Dossier
 
 logger = logging.getLogger("partyleague.members")
@@ -100,6 +100,9 @@ def person_list(request):
     )
 
 
+CHOICE_COLUMNS = ("gender", "category", "political_status")
+
+
 def person_export(request):
     """The filtered list as Excel; ID number and phone in full only where the user may see them. Every
     export is logged (who, when, filters, how many rows). Rows stream from the database into the file
@@ -114,6 +117,8 @@ def person_export(request):
     headers += [_("League member number"), _("ID number"), _("Phone"), _("Active")]
     counted = {"rows": 0, "sensitive": 0}
     yes, no = _("yes"), _("no")
+    # Choice labels translated once (get_FOO_display() rebuilds and translates the choices on every call).
+    labels = {f: {k: str(v) for k, v in Person._meta.get_field(f).flatchoices} for f in CHOICE_COLUMNS}
 
     def rows():
         for p in qs.iterator(chunk_size=2000):
@@ -122,11 +127,11 @@ def person_export(request):
             counted["sensitive"] += bool(full and (p.id_number or p.phone))
             yield [
                 p.name,
-                p.get_gender_display(),
+                labels["gender"].get(p.gender, p.gender),
                 p.birth_date,
-                p.get_category_display(),
+                labels["category"].get(p.category, p.category),
                 p.organization.name,
-                p.get_political_status_display(),
+                labels["political_status"].get(p.political_status, p.political_status),
                 p.status_since,
                 p.league_number,
                 (p.id_number or "") if full else p.masked_id_number,

@@ -76,6 +76,10 @@ def test_member_export_has_a_flat_query_count(client_for, admin_user, orgs, djan
         response = c.get(reverse("members:export"))
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
     assert len(rows) == 43
+    assert rows[0][1:6:2] == ("Male", "Student", "Masses")  # gender, category, status: translated labels
+    c.cookies["django_language"] = "zh-hans"
+    zh = load_workbook(BytesIO(c.get(reverse("members:export")).content)).active
+    assert [cell.value for cell in zh[2]][1:6:2] == ["男", "学生", "群众"]
     assert ExportLog.objects.order_by("-pk").first().rows == 43
 
 
