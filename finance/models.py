@@ -302,7 +302,12 @@ class DuesPayment(ImmutableEntry):
         verbose_name = _("dues payment")
         verbose_name_plural = _("dues payments")
         ordering = ["month", "pk"]
-        indexes = [models.Index(fields=["account", "month"]), models.Index(fields=["organization", "paid_on"])]
+        indexes = [
+            models.Index(fields=["account", "month"]),
+            models.Index(fields=["organization", "paid_on"]),
+            # The totals and the export of a period, over every organization (the history grows by years).
+            models.Index(fields=["paid_on"], name="finance_payment_paid_on"),
+        ]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="finance_payment_not_zero"),
             models.CheckConstraint(
