@@ -169,9 +169,12 @@ def row_counts() -> dict:
     from branches.models import Organization, OrgKind
     from members.models import Category, Person
 
-    counts["students"] = Person.objects.filter(category=Category.STUDENT).count()
-    counts["staff"] = Person.objects.exclude(category=Category.STUDENT).count()
-    counts["classes"] = Organization.objects.filter(kind=OrgKind.LEAGUE_BRANCH).count()
+    # The school as it is now (issue 8's 3,600 students in 60 classes); graduated cohorts are history.
+    current = Person.objects.filter(is_active=True)
+    counts["students"] = current.filter(category=Category.STUDENT).count()
+    counts["staff"] = current.exclude(category=Category.STUDENT).count()
+    counts["classes"] = Organization.objects.filter(kind=OrgKind.LEAGUE_BRANCH, is_active=True).count()
+    counts["graduated students"] = Person.objects.filter(category=Category.STUDENT, is_active=False).count()
     return counts
 
 
