@@ -253,3 +253,13 @@ def test_arrears_pages_query_counts_are_flat(client_for, party_secretary, orgs, 
     assert small == large
     with django_assert_max_num_queries(9):
         client.get(urls[0])
+
+
+def test_accounts_opened_in_bulk_owe_from_their_first_month(orgs):
+    PersonFactory(
+        organization=orgs.group1, political_status=PoliticalStatus.PROBATIONARY, status_since=date(2024, 9, 20)
+    )
+    assert services.dues_accounts_ensure(organization=orgs.general, today=TODAY) == 1
+    account = DuesAccount.objects.get()
+    assert account.paid_through == date(2024, 8, 1) and account.last_paid is None
+    assert unpaid() == {account.pk: 4}  # September to December 2024

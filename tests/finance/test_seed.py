@@ -47,3 +47,13 @@ def test_demo_fund_and_dues_are_realistic():
     behind = selectors.arrears(DuesAccount.objects.all(), ctx.today, minimum=3)
     assert any(r.severity == "danger" for r in behind) or any(r.severity == "warning" for r in behind)
     assert len(behind) < DuesAccount.objects.count() / 5  # a few, not most
+
+
+def test_demo_dues_accounts_have_their_standing_computed():
+    """The seed inserts payments in bulk (no services): it must still leave every account's
+    `paid_through` and `last_paid` as the payments say, or the arrears pages would be wrong."""
+    from finance.models import live_months, standing
+
+    _seed()
+    for account in DuesAccount.objects.all():
+        assert (account.paid_through, account.last_paid) == standing(account.starts_on, live_months(account.pk))
