@@ -167,3 +167,27 @@ def test_due_items_run_a_fixed_number_of_queries(orgs, party_secretary, django_a
         with django_assert_num_queries(3):  # two for access, one for the arrears (in SQL)
             items = selectors.due_items(party_secretary, date(2026, 8, 15))
         assert len(items) >= n
+
+
+def test_dues_totals_per_organization_and_kind_in_the_period(account, admin_user, orgs):
+    from branches.periods import custom
+
+    student = DuesAccountFactory(
+        person=StudentFactory(organization=orgs.class1),
+        kind=DuesKind.LEAGUE,
+        organization=orgs.class1,
+        basis=DuesBasis.STUDENT,
+        base_pay=None,
+    )
+    pay(account, [date(2024, 1, 1), date(2024, 2, 1)], admin_user, paid_on=date(2024, 2, 5))
+    pay(account, [date(2024, 3, 1)], admin_user, paid_on=date(2024, 3, 31))
+    pay(student, [date(2024, m, 1) for m in range(1, 7)], admin_user, paid_on=date(2024, 3, 1))
+    pay(student, [date(2024, 7, 1)], admin_user, paid_on=date(2024, 4, 1))  # after the period
+    rows = selectors.dues_totals(admin_user, custom(date(2024, 2, 1), date(2024, 3, 31)))
+    got = [(r["organization__name"], r["account__kind"], r["members"], r["total"]) for r in rows]
+    expected = [
+        (orgs.group1.path, (orgs.group1.name, "party", 1, D("90.00"))),  # 30.00 × 3 months: Feb and Mar receipts
+        (orgs.class1.path, (orgs.class1.name, "league", 1, D("1.20"))),  # six months at 0.20, one receipt
+    ]
+    assert got == [row for _path, row in sorted(expected)]  # in tree order; each member counted once
+    assert rows[0]["kind_label"] in ("Party dues", "League dues")
