@@ -9,6 +9,7 @@ from branches.models import OrgKind
 from core.forms import VersionedModelForm
 from members.forms import PersonChoiceField
 from members.models import Person
+from members.widgets import LookupFilters
 
 from .dues import add_months, month_start
 from .models import AidFund, Drive, DuesAccount
@@ -63,6 +64,7 @@ class DonationForm(forms.Form):
     def __init__(self, *args, fund: AidFund, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["donor"].queryset = people
+        self.fields["donor"].widget.filters = LookupFilters(org=fund.organization_id, area="school")
         self.fields["drive"].queryset = fund.drives.all()
         self.fields["on"].initial = timezone.localdate()
 
@@ -90,9 +92,15 @@ class GrantForm(forms.Form):
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
-    def __init__(self, *args, students, **kwargs):
+    def __init__(self, *args, fund: AidFund, students, chosen_class=None, **kwargs):
+        """Suggestions: the students of the class chosen above the form, else of the fund's school."""
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = students
+        self.fields["recipient"].widget.filters = (
+            LookupFilters(org=chosen_class.pk, category="student")
+            if chosen_class
+            else LookupFilters(org=fund.organization_id, area="school", category="student")
+        )
         self.fields["on"].initial = timezone.localdate()
 
     def clean_on(self):

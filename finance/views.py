@@ -162,7 +162,7 @@ def grant_create(request, pk):
     chosen = classes.filter(pk=request.GET.get("class") or 0).first()
     if chosen:  # a large school has thousands of students: pick the class first
         students = students.filter(organization__path__startswith=chosen.path)
-    form = GrantForm(request.POST or None, students=students)
+    form = GrantForm(request.POST or None, fund=fund, students=students, chosen_class=chosen)
     if request.method == "POST" and form.is_valid():
         try:
             services.fund_grant_record(fund=fund, by=request.user, **form.cleaned_data)

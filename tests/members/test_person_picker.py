@@ -138,7 +138,13 @@ def test_person_choice_field_uses_the_picker_by_default(orgs):
     assert isinstance(PersonChoiceField(queryset=Person.objects.all()).widget, PersonPicker)
     fund_people = Person.objects.filter(organization__path__startswith=orgs.school.path)
     assert isinstance(DonationForm(fund=_fund(orgs), people=fund_people).fields["donor"].widget, PersonPicker)
-    assert isinstance(GrantForm(students=fund_people.students()).fields["recipient"].widget, PersonPicker)
+    fund = _fund(orgs)
+    grant = GrantForm(fund=fund, students=fund_people.students()).fields["recipient"].widget
+    assert isinstance(grant, PersonPicker)
+    # Suggestions match what the form accepts: students of the fund's school, or of the chosen class.
+    assert grant.filters.as_params() == {"org": fund.organization_id, "area": "school", "category": "student"}
+    in_class = GrantForm(fund=fund, students=fund_people.students(), chosen_class=orgs.class2)
+    assert in_class.fields["recipient"].widget.filters.as_params() == {"org": orgs.class2.pk, "category": "student"}
 
 
 def _fund(orgs):
