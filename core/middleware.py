@@ -28,7 +28,7 @@ class NoRoleMiddleware:
     ask the administrator for a role) and their own account pages: every other page answers 403, the same
     way in every app."""
 
-    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/jsi18n/", "/static/", "/admin/")
+    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/jsi18n/", "/static/", "/admin/", "/favicon.ico")
 
     def __init__(self, get_response):
         self.get_response = get_response

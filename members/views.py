@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from branches.models import LEAGUE_KINDS, PARTY_KINDS, OrgKind
 from branches.permissions import access, can_edit, editable_organizations, viewable_organizations
@@ -401,10 +402,11 @@ def recommendation_list(request):
     )
 
 
+@require_POST
 def recommendation_target(request):
     school = _school_for(request.user)
     year = _year(request)
-    require(_can_set_target(request.user, school) and request.method == "POST")
+    require(_can_set_target(request.user, school))
     form = RecommendationTargetForm(request.POST)
     if form.is_valid():
         services.recommendation_target_set(school=school, year=year, target=form.cleaned_data["target"])

@@ -106,7 +106,7 @@ SPEC: dict[str, Entry] = {
     # Not used by any page (nor by the login page): signed-in accounts only.
     "javascript-catalog": Entry("signed_in"),
     # The browser asks for it on every page, signed in or not; a no-role account meets the no-role rule.
-    "favicon": Entry("public", get_ok=(301,), exceptions={("GET", "norole"): 403}),
+    "favicon": Entry("public", get_ok=(301,)),
     "core:dashboard": Entry("signed_in"),
     "core:deleted": Entry("admin"),
     "core:history": Entry(
@@ -147,15 +147,16 @@ SPEC: dict[str, Entry] = {
     "members:board": Entry("any_role"),
     "members:due": Entry("any_role"),
     "members:recommendations": Entry("any_role"),
-    # The yearly 推优 target is set by whoever edits the school or its League committee; a GET is refused
-    # (403) by everyone — the URL only takes the form of the list page.
+    # The yearly 推优 target is set by whoever edits the school or its League committee; a GET is "method
+    # not allowed" (405) — the URL only takes the form of the list page (an account without a role: 403).
     "members:recommendation_target": Entry(
         "any_role",
         post="edit",
         owner="school",
         post_ok=(302,),
         exceptions={
-            **{("GET", r): 403 for r in ROLES if r != "anon"},
+            **{("GET", r): 405 for r in ROLES if r not in ("anon", "norole")},
+            ("GET", "norole"): 403,
             ("POST", "league"): 302,
             ("POST", "class"): 403,
             ("POST", "branch1"): 403,
