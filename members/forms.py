@@ -221,7 +221,7 @@ class StepForm(forms.Form):
         self.person, self.dossier = person, dossier
         if self.needs_org and organizations is not None:
             self.fields["organization"].queryset = organizations
-            default = person.party_org if self.side == "party" else person.organization
+            default = _deciding_party_org(person) if self.side == "party" else person.organization
             if default is not None and organizations.filter(pk=default.pk).exists():
                 self.fields["organization"].initial = default.pk
             elif organizations.count() == 1:
@@ -231,6 +231,15 @@ class StepForm(forms.Form):
 
     def run(self, *, by):
         raise NotImplementedError
+
+
+def _deciding_party_org(person: Person) -> Organization | None:
+    """The organization that decides a Party step by default: the person's Party branch — a Party group
+    discusses, but the branch (支部) decides, so a group's member defaults to the group's branch."""
+    org = person.party_org
+    if org is not None and org.kind == OrgKind.PARTY_GROUP and org.parent_id:
+        return org.parent
+    return org
 
 
 def _full_members_filters(person: Person) -> LookupFilters:

@@ -253,6 +253,13 @@ def test_step_refusal_is_shown_on_the_form_with_the_date(client_for, branch_secr
     assert p.political_status == PoliticalStatus.ACTIVIST
 
 
+def test_a_party_step_is_decided_by_the_branch_by_default(client_for, branch_secretary, orgs, mentors):
+    """A teacher's Party life is in a Party group, but the branch decides: the form proposes the branch."""
+    p = f.activist(orgs.group1, mentors, on=date(2025, 6, 1))
+    response = client_for(branch_secretary).get(f"/members/{p.pk}/step/development-target/")
+    assert response.context["form"].fields["organization"].initial == orgs.branch1.pk
+
+
 def test_outsider_cannot_pick_another_branch_as_deciding_org(client_for, branch_secretary, orgs, teacher):
     response = client_for(branch_secretary).post(
         f"/members/{teacher.pk}/step/application/", {"date": "2026-03-01", "organization": orgs.branch2.pk}
