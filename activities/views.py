@@ -21,6 +21,7 @@ from branches.permissions import (
     viewable_organizations,
 )
 from core.exports import Sheet, too_many_rows, xlsx_response
+from core.forms import errors_text
 from core.pagination import paginate
 from members.models import Person
 
@@ -240,7 +241,7 @@ def head_count_add(request, pk):
         services.head_count_set(activity=activity, **form.cleaned_data)
         messages.success(request, _("Head count recorded."))
     else:
-        messages.error(request, _("The head count was not recorded: %(errors)s") % {"errors": form.errors.as_text()})
+        messages.error(request, _("The head count was not recorded: %(errors)s") % {"errors": errors_text(form)})
     return redirect(activity)
 
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -75,3 +76,16 @@ class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
         return super()._check_values(value)
+
+
+def errors_text(form) -> str:
+    """A form's errors as one line for a message: "Head count: Ensure this value is greater than or equal
+    to 1." — each field's label (not its name), errors of the whole form without one."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        for error in errors:
+            if field is not None and field.label:
+                error = gettext("%(label)s: %(error)s") % {"label": field.label, "error": error}
+            parts.append(str(error))
+    return gettext("; ").join(parts)

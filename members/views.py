@@ -13,6 +13,7 @@ from branches.models import LEAGUE_KINDS, PARTY_KINDS, OrgKind
 from branches.permissions import access, can_edit, editable_organizations, viewable_organizations
 from core.audit import client_ip
 from core.exports import Sheet, too_many_rows, xlsx_response
+from core.forms import errors_text
 from core.pagination import paginate
 
 from . import roster, selectors, services
@@ -412,8 +413,7 @@ def recommendation_target(request):
         services.recommendation_target_set(school=school, year=year, target=form.cleaned_data["target"])
         messages.success(request, _("Target saved."))
     else:
-        errors = " ".join(e for errs in form.errors.values() for e in errs)
-        messages.error(request, _("The target was not saved: %(errors)s") % {"errors": errors})
+        messages.error(request, _("The target was not saved: %(errors)s") % {"errors": errors_text(form)})
     return redirect(f"{reverse('members:recommendations')}?year={year}")
 
 

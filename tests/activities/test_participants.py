@@ -210,3 +210,16 @@ def test_import_template_download(client_for, class_secretary, outsider, orgs):
     )
     assert "no participant rows" in result.errors[0]
     assert client_for(outsider).get(reverse("activities:participants_template", args=[activity.pk])).status_code == 404
+
+
+def test_a_refused_head_count_says_why_with_the_field_label(client_for, league_secretary, activity, orgs):
+    client = client_for(league_secretary)
+    url = reverse("activities:head_count_add", args=[activity.pk])
+    response = client.post(url, {"organization": orgs.class2.pk, "count": 0}, follow=True)
+    text = " ".join(str(m) for m in response.context["messages"])
+    assert "The head count was not recorded: Head count:" in text
+    assert "count:" not in text.replace("Head count:", "")  # the label, never the raw field name
+    assert not HeadCount.objects.filter(activity=activity).exists()
+    client.cookies["django_language"] = "zh-hans"
+    response = client.post(url, {"organization": orgs.class2.pk, "count": 0}, follow=True)
+    assert "人数：" in " ".join(str(m) for m in response.context["messages"])
