@@ -4,7 +4,10 @@ Excel workbook with one sheet per statistics table."""
 import base64
 import io
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -22,16 +25,32 @@ def _css() -> str:
         return f.read()
 
 
-def pdf_bytes(context: dict) -> bytes:
-    from weasyprint import HTML  # heavy import: only when a PDF is asked for
+PDF_RENDERER = Path(__file__).with_name("pdfrender.py")
+PDF_TIMEOUT_SECONDS = 120
 
+
+def pdf_bytes(context: dict) -> bytes:
     # Charts as SVG images, not inline: WeasyPrint then styles their nodes once, apart from the page's
     # CSS cascade (about a third of the time of the whole PDF with inline SVG).
     images = [
         "data:image/svg+xml;base64," + base64.b64encode(_standalone(c).encode()).decode() for c in context["charts"]
     ]
     html = render_to_string("reports/summary_pdf.html", {**context, "css": _css(), "chart_images": images})
-    return HTML(string=html, base_url=None).write_pdf(uncompressed_pdf=False)
+    return html_to_pdf(html)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint in a child process (reports/pdfrender.py): the web worker's memory stays flat."""
+    done = subprocess.run(  # noqa: S603  (our own script, our own interpreter, no shell)
+        [sys.executable, "-I", str(PDF_RENDERER)],  # -I: not its own folder first (reports/selectors.py)
+        input=html.encode("utf-8"),
+        capture_output=True,
+        timeout=PDF_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF-"):
+        raise RuntimeError(f"PDF rendering failed ({done.returncode}): {done.stderr.decode(errors='replace')[-2000:]}")
+    return done.stdout
 
 
 def _standalone(svg: str) -> str:

@@ -68,3 +68,17 @@ def test_exports_of_another_branch_are_404(summary, outsider, client_for):
     client = client_for(outsider)
     for name in ("reports:pdf", "reports:docx", "reports:xlsx"):
         assert client.get(reverse(name, args=[summary.pk])).status_code == 404
+
+
+def test_pdf_is_laid_out_in_a_child_process_and_its_failure_is_reported(monkeypatch, tmp_path):
+    """WeasyPrint runs in a short-lived process (the web worker keeps no font memory); when it fails the
+    error says why instead of sending a broken file."""
+    from reports import exports
+
+    pdf = exports.html_to_pdf("<html><body><p>党建带团建</p></body></html>")
+    assert pdf.startswith(b"%PDF-")
+    broken = tmp_path / "broken.py"
+    broken.write_text("import sys; sys.stderr.write('no fonts here'); sys.exit(3)\n")
+    monkeypatch.setattr(exports, "PDF_RENDERER", broken)
+    with pytest.raises(RuntimeError, match="no fonts here"):
+        exports.html_to_pdf("<p>x</p>")
