@@ -1,9 +1,10 @@
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,8 +69,10 @@ def index(request):
 def detail(request, pk):
     summary = summary_with_sections(_get_summary(request, pk))
     compiled = summary_figures(summary)
-    context = document_context(summary, compiled)
+    # Charts take a few hundred ms to draw when the figures change: the page asks for them once shown.
+    context = document_context(summary, compiled, with_charts=False)
     context.update(
+        charts_url=reverse("reports:summary_charts", args=[summary.pk]),
         can_edit=can_edit(request.user, summary.organization) and not summary.is_finalized,
         can_finalize=can_edit(request.user, summary.organization) and not summary.is_finalized,
         can_reopen=access(request.user).is_admin and summary.is_finalized,
@@ -229,6 +232,25 @@ def _frozen_value(request, key, org):
     return {"summary": summary, "value": format_value(fig)} if fig else None
 
 
+def summary_charts(request, pk):
+    """htmx: the charts appendix of a summary (from its frozen snapshot once finalized)."""
+    summary = _get_summary(request, pk)
+    return render(
+        request, "reports/_charts.html", {"charts": charts.all_charts(summary_figures(summary)), "layout": "document"}
+    )
+
+
+def dashboard_charts(request):
+    """htmx: the charts of one dashboard block (an organization the user may view, a period)."""
+    org = get_for_user_or_404(
+        request.user, Organization.objects.all(), org_of=lambda o: o, pk=request.GET.get("org", "")
+    )
+    period = Period.parse(request.GET.get("period"))
+    return render(
+        request, "reports/_charts.html", {"charts": charts.all_charts(live_figures(org, period)), "layout": "grid"}
+    )
+
+
 def due(request):
     items = collect(request.user)
     return render(request, "reports/due.html", {"page_obj": paginate(request, items, per_page=50)})
@@ -244,9 +266,8 @@ def dashboard(request):
     for org in dashboard_roots(request.user)[:5]:
         compiled = live_figures(org, period)
         link = figure_linker(org, period)
-        blocks.append(
-            {"org": org, "tiles": _tiles(compiled["figures"], link, period), "charts": charts.all_charts(compiled)}
-        )
+        charts_url = f"{reverse('reports:dashboard_charts')}?{urlencode({'org': org.pk, 'period': period.key})}"
+        blocks.append({"org": org, "tiles": _tiles(compiled["figures"], link, period), "charts_url": charts_url})
     items = collect(request.user, today)
     return render(
         request,

@@ -244,6 +244,10 @@ def _params(**params):
     return build
 
 
+def _dashboard_charts(o):
+    return [], {"org": o.school.pk, "period": o.last_year}
+
+
 def _history(o):
     return ["reports.summary", o.summary.pk], {}
 
@@ -333,6 +337,8 @@ PAGES: list[Page] = [
     Page("reports:due", "list", _none, 17),
     Page("reports:detail", "summary", _pk("summary"), 48, key=True, label="summary (finalized, last year)"),
     Page("reports:detail", "summary", _pk("draft_summary"), 60, label="summary (draft, this year)"),
+    Page("reports:summary_charts", "other", _pk("summary"), 7),
+    Page("reports:dashboard_charts", "other", _dashboard_charts, 48),  # the figures, compiled (tests: no cache)
     Page("reports:pdf", "export", _pk("summary"), 9, key=True),
     Page("reports:docx", "export", _pk("summary"), 50, key=True),
     Page("reports:xlsx", "export", _pk("summary"), 50, key=True),

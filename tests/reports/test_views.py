@@ -168,3 +168,29 @@ def test_summary_page_query_budget(orgs, party_secretary, client_for, extra, dja
     with django_assert_max_num_queries(44):  # measured: 44 at both sizes (frequency check, tables, target)
         response = client.get(summary.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_charts_are_fetched_by_the_page_once_shown(year, party_secretary, outsider, client_for):
+    """The dashboard and the summary answer at once; each asks for its charts (SVG drawn on the server)."""
+    client = client_for(party_secretary)
+    dashboard = client.get(reverse("core:dashboard"), {"period": "year:2025"}).content.decode()
+    url = reverse("reports:dashboard_charts") + f"?org={year.orgs.school.pk}&amp;period=year%3A2025"
+    assert f'hx-get="{url}"' in dashboard
+    assert "<svg" not in dashboard
+    charts = client.get(reverse("reports:dashboard_charts"), {"org": year.orgs.school.pk, "period": "year:2025"})
+    assert charts.status_code == 200
+    assert charts.content.decode().count("<svg") >= 1
+    # Another branch's secretary sees neither this school's charts nor the summary's.
+    assert (
+        client_for(outsider)
+        .get(reverse("reports:dashboard_charts"), {"org": year.orgs.school.pk, "period": "year:2025"})
+        .status_code
+        == 404
+    )
+    summary = summary_create(organization=year.orgs.school, period=year.period, by=party_secretary)
+    client = client_for(party_secretary)
+    page = client.get(summary.get_absolute_url()).content.decode()
+    assert reverse("reports:summary_charts", args=[summary.pk]) in page
+    appendix = client.get(reverse("reports:summary_charts", args=[summary.pk])).content.decode()
+    assert "Appendix: charts" in appendix and "<svg" in appendix
+    assert client_for(outsider).get(reverse("reports:summary_charts", args=[summary.pk])).status_code == 404

@@ -303,6 +303,11 @@ SPEC: dict[str, Entry] = {
         query=lambda d: f"?org={d.orgs['branch1'].pk}&period=year:2025",
     ),
     "reports:detail": Entry("view", owner="school", kw=pk("summary")),
+    # The charts of a summary and of a dashboard block, fetched by the page once shown (htmx).
+    "reports:summary_charts": Entry("view", owner="school", kw=pk("summary")),
+    "reports:dashboard_charts": Entry(
+        "view", owner="branch1", query=lambda d: f"?org={d.orgs['branch1'].pk}&period=year:2025"
+    ),
     "reports:edit_section": Entry(
         "edit", post="edit", owner="school", kw=lambda d: {"pk": d.objs["summary"].pk, "key": "introduction"}
     ),
