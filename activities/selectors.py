@@ -31,8 +31,9 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    Window,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber
 from django.shortcuts import get_object_or_404
 
 from branches.models import Organization
@@ -377,17 +378,32 @@ def place_detail(user, place: Place) -> dict:
     return {"years": years, "grand": grand, "activities": activities}
 
 
+SERIES_LIST_ACTIVITIES = 8  # activities shown per series on the year's list; the series page lists them all
+
+
 def series_for_year(user, year: int) -> list[dict]:
-    """The year's series the user may see, each with its activities (those the user may see) and totals.
-    Three queries."""
+    """The year's series the user may see, each with its totals and its latest activities (at most
+    SERIES_LIST_ACTIVITIES, those the user may see; the series page pages through all of them), so the list
+    stays one screen per series however busy the year was. Three queries."""
     series = list(Series.objects.filter(access(user).org_q("organization"), year=year).select_related("organization"))
     activities = visible_activities(user).filter(series__in=series)
     data = grouped_totals(activities, "series")
-    rows = list(activities.select_related("organization", "place").order_by("starts_on", "pk"))
+    latest = (
+        activities.select_related("organization", "place")
+        .annotate(
+            _rank=Window(RowNumber(), partition_by=[F("series_id")], order_by=[F("starts_on").desc(), F("pk").desc()])
+        )
+        .filter(_rank__lte=SERIES_LIST_ACTIVITIES)
+        .order_by("starts_on", "pk")
+    )
     by_series: dict = {}
-    for a in rows:
+    for a in latest:
         by_series.setdefault(a.series_id, []).append(a)
-    return [{"series": s, "activities": by_series.get(s.pk, []), "totals": data.get(s.pk, Totals())} for s in series]
+    rows = []
+    for s in series:
+        shown, totals = by_series.get(s.pk, []), data.get(s.pk, Totals())
+        rows.append({"series": s, "activities": shown, "totals": totals, "more": totals.activities - len(shown)})
+    return rows
 
 
 def series_years(user) -> list[int]:

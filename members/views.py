@@ -358,7 +358,8 @@ def pipeline_board(request):
 def due_list(request):
     require(access(request.user).has_any_access)
     today = timezone.localdate()
-    return render(request, "members/due_list.html", {"items": selectors.due_items(request.user, today), "today": today})
+    items = selectors.due_items(request.user, today)
+    return render(request, "members/due_list.html", {"page_obj": paginate(request, items, per_page=50), "today": today})
 
 
 # --- 推优 -------------------------------------------------------------------------------------------

@@ -283,6 +283,25 @@ def test_series_pages(client_for, league_secretary, class_secretary, activity):
     assert client.get(reverse("activities:series_edit", args=[activity.series_id])).status_code == 403
 
 
+def test_series_list_shows_each_series_latest_activities_and_links_to_all(client_for, league_secretary, orgs):
+    """A busy series shows its latest activities on the year's list (one screen per series) and a link to the
+    series page with all of them; its totals still count every activity."""
+    busy = SeriesFactory(organization=orgs.league, name="学雷锋月")
+    quiet = SeriesFactory(organization=orgs.league, name="文明礼貌月")
+    for day in range(1, 11):
+        ActivityFactory(organization=orgs.league, series=busy, title=f"学雷锋第{day}次", starts_on=date(2026, 3, day))
+    ActivityFactory(organization=orgs.league, series=quiet, title="文明礼貌宣讲", starts_on=date(2026, 4, 1))
+    page = client_for(league_secretary).get(reverse("activities:series_list"), {"year": 2026})
+    rows = {row["series"].name: row for row in page.context["rows"]}
+    shown = [a.title for a in rows["学雷锋月"]["activities"]]
+    assert shown == [f"学雷锋第{day}次" for day in range(3, 11)]  # the latest eight, in date order
+    assert rows["学雷锋月"]["totals"].activities == 10 and rows["学雷锋月"]["more"] == 2
+    assert [a.title for a in rows["文明礼貌月"]["activities"]] == ["文明礼貌宣讲"] and rows["文明礼貌月"]["more"] == 0
+    html = page.content.decode()
+    assert "all 10 activities of the series" in html and busy.get_absolute_url() in html
+    assert "学雷锋第2次" not in html
+
+
 def test_series_outsider_404(client_for, outsider, orgs):
     series = SeriesFactory(organization=orgs.league)
     client = client_for(outsider)

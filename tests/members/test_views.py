@@ -377,6 +377,19 @@ def test_due_page(client_for, branch_secretary, outsider, orgs):
     assert "谈话" not in client_for(outsider).get("/members/due/").content.decode()
 
 
+
+def test_due_page_pages_through_a_long_list(client_for, branch_secretary, orgs):
+    """A big branch's Due list comes 50 items a page, overdue first, and the second page holds the rest."""
+    for i in range(53):
+        f.applicant(orgs.group1, name=f"申请人{i:02d}", on=date(2026, 10, 1))
+    client = client_for(branch_secretary)
+    first = client.get("/members/due/")
+    assert len(first.context["page_obj"]) == 50 and first.context["page_obj"].paginator.count == 53
+    second = client.get("/members/due/", {"page": 2})
+    titles = [i.title for i in first.context["page_obj"]] + [i.title for i in second.context["page_obj"]]
+    assert len(titles) == 53 == len(set(titles))
+    assert "?page=2" in first.content.decode()
+
 # --- 推优 -------------------------------------------------------------------------------------------------
 
 
