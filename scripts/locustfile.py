@@ -210,13 +210,17 @@ class SchoolUser(HttpUser):
             "minutes": "会议传达学习了上级文件精神，与会同志结合工作实际进行了讨论。",
             "record_attendance": "on",
         }
-        if any(k == "lecture_title" for k, _v in form["fields"]):
+        names = {k for k, _v in form["fields"]}
+        if "lecture_title" in names:
             overrides["lecture_title"] = "党课：坚定理想信念"
+        if "phase" in names:  # a Party–League joint meeting says which of the semester's three it is
+            overrides["phase"] = random.choice(["plan", "progress", "summary"])
         payload = [(k, v) for k, v in form["fields"] if k not in overrides] + list(overrides.items())
         with self.client.post(
             url, data=payload, name="meetings:create (save)", allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != 302:
-                errors = re.findall(r'class="invalid-feedback[^"]*"[^>]*>\s*(?:<strong>)?([^<]+)', response.text)
+                errors = re.findall(r'class="invalid-feedback[^"]*"[^>]*>(.*?)</div>', response.text, re.S)
+                errors = [re.sub(r"<[^>]+>|\s+", " ", e).strip() for e in errors]
                 response.failure(f"meeting not saved ({response.status_code}): {errors[:3]}")
         self._unsecure()

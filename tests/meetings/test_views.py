@@ -164,6 +164,42 @@ def test_attendance_page_posts_through_the_service(client_for, branch_secretary,
     assert (meeting.expected_count, meeting.present_count, meeting.leave_count) == (4, 3, 1)
 
 
+def test_school_wide_league_meeting_records_the_attendance_of_hundreds(client_for, league_secretary, orgs):
+    """A League committee's members' meeting expects every League member of the school: its attendance form
+    posts two fields per person, far beyond Django's default limit of 1,000 fields; it must still save."""
+    from members.models import Category, Person, PoliticalStatus
+    from members.pinyin import initials, sort_key
+
+    people = [
+        Person(
+            name=f"学生{i:03d}",
+            category=Category.STUDENT,
+            organization=orgs.class1 if i % 2 else orgs.class2,
+            political_status=PoliticalStatus.LEAGUE_MEMBER,
+        )
+        for i in range(700)
+    ]
+    for p in people:
+        p.pinyin, p.pinyin_initials = sort_key(p.name).replace(" ", ""), initials(p.name)
+    people = Person.objects.bulk_create(people)
+    url = reverse("meetings:create") + f"?org={orgs.league.pk}&kind=league_general"
+    data = {
+        "kind": "league_general",
+        "topic": "全校团员大会：纪念五四运动",
+        "starts_at": "2026-05-04T15:30",
+        "ends_at": "2026-05-04T16:30",
+        "record_attendance": "on",
+    }
+    for p in people:
+        data[f"status_{p.pk}"], data[f"reason_{p.pk}"] = "present", ""
+    data[f"status_{people[0].pk}"], data[f"reason_{people[0].pk}"] = "leave", "病假"
+    assert len(data) > 1400
+    r = client_for(league_secretary).post(url, data)
+    assert r.status_code == 302
+    m = Meeting.objects.get(topic="全校团员大会：纪念五四运动")
+    assert (m.expected_count, m.present_count, m.leave_count) == (700, 699, 1)
+
+
 def test_edit_uses_optimistic_locking(client_for, branch_secretary, meeting):
     url = reverse("meetings:edit", args=[meeting.pk])
     data = {
