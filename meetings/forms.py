@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import PATH_STEP, Officer, Post
@@ -170,6 +171,38 @@ class AttendanceForm(forms.Form):
             self.fields["visitors"].queryset = visitor_queryset
         self.initial_visitors = [a.person for a in existing.values() if a.is_visitor]
 
+    STATUS_BUTTON_CSS = {
+        AttendanceStatus.PRESENT: "btn-outline-success",
+        AttendanceStatus.LEAVE: "btn-outline-warning",
+        AttendanceStatus.ABSENT: "btn-outline-danger",
+    }
+
+    @cached_property
+    def status_buttons(self) -> list[tuple[str, str, str]]:
+        """(value, label, css class) of the three attendance buttons, translated once per form."""
+        return [(value, str(label), self.STATUS_BUTTON_CSS[value]) for value, label in AttendanceStatus.choices]
+
+    @cached_property
+    def display_rows(self) -> list[dict]:
+        """What the attendance table shows per person, read once from the bound fields: a school-wide
+        League members' meeting has 2,500 rows, so the template only looks up plain values."""
+        statuses = dict(PoliticalStatus.choices)
+        return [
+            {
+                "person": person,
+                "political_status": statuses.get(person.political_status, ""),
+                "status_name": status.html_name,
+                "status_id": status.auto_id,
+                "status": status.value(),
+                "status_errors": " ".join(status.errors),
+                "reason_name": reason.html_name,
+                "reason_id": reason.auto_id,
+                "reason": reason.value() or "",
+                "reason_errors": " ".join(reason.errors),
+            }
+            for person, status, reason in self.rows
+        ]
+
     def selected_visitors(self):
         if not self.is_bound:
             return self.initial_visitors
@@ -201,7 +234,7 @@ class AttendanceForm(forms.Form):
         ]
         return rows
 
-    @property
+    @cached_property
     def counts(self) -> dict[str, int]:
         """Counts as the form currently stands (before JS updates them live)."""
         out = {"expected": len(self.people), "present": 0, "leave": 0, "absent": 0}
