@@ -12,16 +12,21 @@ subtree. Views never decide access ad hoc: they call `can_view`/`can_edit`, `sco
 | viewer            | everything                    | nothing                            |
 | officer post      | the post's organization subtree | the same subtree                 |
 | no role           | nothing                       | nothing                            |
+
+"Everything" is the account's school. A database holding several schools (a county hosting its schools) scopes
+each role to the schools the account belongs to: those of its officer posts and of its person record
+(`Person.user`). A superuser's roles reach every school; a role account linked to no school reaches none until
+it is linked. With one school in the database, every role reaches it, as in the table.
 """
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from .models import LEAGUE_KINDS, PARTY_KINDS, Officer, Organization, OrgKind
+from .models import LEAGUE_KINDS, PARTY_KINDS, PATH_STEP, Officer, Organization, OrgKind
 
 
 class Role(models.TextChoices):
@@ -32,31 +37,61 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer (read-only)")
 
 
+VIEWING_ROLES = {Role.ADMINISTRATOR, Role.PARTY_SECRETARY, Role.LEAGUE_SECRETARY, Role.VIEWER}
+
+
 class Access:
     """What one user may do, computed once per request (two queries) and cached on the user object."""
 
     def __init__(self, user):
         self.user = user
+        # school_paths: the schools the roles reach; None = every school (a superuser, or a one-school database).
+        self.school_paths: tuple[str, ...] | None = None
         if not user or not user.is_authenticated or not user.is_active:
             self.roles, self.officer_paths = frozenset(), ()
             return
         self.roles = frozenset(user.groups.values_list("name", flat=True))
         if user.is_superuser:
             self.roles |= {Role.ADMINISTRATOR}
-        paths = Officer.objects.current().filter(user=user).values_list("organization__path", flat=True)
-        self.officer_paths = tuple(sorted(set(paths)))
+        # One query: the user's current posts, the organization of their person record, and every school.
+        posts = Officer.objects.current().filter(user=user).order_by().annotate(src=Value("post"))
+        own = Organization.objects.filter(people__user=user).order_by().annotate(src=Value("person"))
+        schools = Organization.objects.filter(kind=OrgKind.SCHOOL).order_by().annotate(src=Value("school"))
+        rows = list(
+            posts.values_list("organization__path", "src").union(
+                own.values_list("path", "src"), schools.values_list("path", "src"), all=True
+            )
+        )
+        self.officer_paths = tuple(sorted({path for path, src in rows if src == "post"}))
+        if not user.is_superuser and sum(1 for _path, src in rows if src == "school") > 1:
+            self.school_paths = tuple(sorted({path[:PATH_STEP] for path, src in rows if src != "school"}))
+
+    def _reaches(self, org: Organization) -> bool:
+        """Whether the account's roles reach `org` (its school is one of the account's)."""
+        return self.school_paths is None or org.path[:PATH_STEP] in self.school_paths
+
+    @property
+    def _role_views(self) -> bool:
+        return bool(self.roles & VIEWING_ROLES)
 
     @property
     def is_admin(self) -> bool:
-        return Role.ADMINISTRATOR in self.roles
+        """An administrator of every school in the database (deleted records, restores, reopening)."""
+        return Role.ADMINISTRATOR in self.roles and self.school_paths is None
+
+    def administers(self, org: Organization | None) -> bool:
+        """An administrator whose role reaches `org` (the school's administrator in a county database)."""
+        if org is None:
+            return self.is_admin
+        return Role.ADMINISTRATOR in self.roles and self._reaches(org)
 
     @property
     def sees_everything(self) -> bool:
-        return bool(self.roles & {Role.ADMINISTRATOR, Role.PARTY_SECRETARY, Role.LEAGUE_SECRETARY, Role.VIEWER})
+        return self._role_views and self.school_paths is None
 
     @property
     def has_any_access(self) -> bool:
-        return self.sees_everything or bool(self.officer_paths)
+        return self.sees_everything or bool(self.officer_paths) or (self._role_views and bool(self.school_paths))
 
     def _in_own_subtree(self, org: Organization) -> bool:
         return any(org.path.startswith(p) for p in self.officer_paths)
@@ -64,26 +99,30 @@ class Access:
     def can_view(self, org: Organization | None) -> bool:
         if org is None:
             return self.sees_everything
-        return self.sees_everything or self._in_own_subtree(org)
+        return (self._role_views and self._reaches(org)) or self._in_own_subtree(org)
 
     def can_edit(self, org: Organization | None) -> bool:
         if org is None:
             return self.is_admin
-        if self.is_admin:
+        if self.administers(org):
             return True
-        if Role.PARTY_SECRETARY in self.roles and (org.kind in PARTY_KINDS or org.kind == OrgKind.SCHOOL):
-            return True
-        if Role.LEAGUE_SECRETARY in self.roles and org.kind in LEAGUE_KINDS:
-            return True
+        if self._reaches(org):
+            if Role.PARTY_SECRETARY in self.roles and (org.kind in PARTY_KINDS or org.kind == OrgKind.SCHOOL):
+                return True
+            if Role.LEAGUE_SECRETARY in self.roles and org.kind in LEAGUE_KINDS:
+                return True
         return self._in_own_subtree(org)
 
     @property
     def can_edit_anything(self) -> bool:
-        return (
-            self.is_admin
-            or bool(self.roles & {Role.PARTY_SECRETARY, Role.LEAGUE_SECRETARY})
-            or bool(self.officer_paths)
-        )
+        editing_roles = self.roles & {Role.ADMINISTRATOR, Role.PARTY_SECRETARY, Role.LEAGUE_SECRETARY}
+        return (bool(editing_roles) and self.school_paths != ()) or bool(self.officer_paths)
+
+    def _paths_q(self, prefix: str, paths) -> Q:
+        q = Q(pk__in=[])
+        for p in paths:
+            q |= Q(**{f"{prefix}__startswith": p})
+        return q
 
     def org_q(self, field: str = "organization") -> Q:
         """A Q restricting rows whose `field` (an Organization FK path, "" for Organization itself) lies in
@@ -91,22 +130,23 @@ class Access:
         if self.sees_everything:
             return Q()
         prefix = f"{field}__path" if field else "path"
-        q = Q(pk__in=[])
-        for p in self.officer_paths:
-            q |= Q(**{f"{prefix}__startswith": p})
+        q = self._paths_q(prefix, self.officer_paths)
+        if self._role_views:
+            q |= self._paths_q(prefix, self.school_paths or ())
         return q
 
     def editable_org_q(self, field: str = "organization") -> Q:
         if self.is_admin:
             return Q()
         prefix = f"{field}__" if field else ""
-        q = Q(pk__in=[])
+        reach = Q() if self.school_paths is None else self._paths_q(f"{prefix}path", self.school_paths)
+        q = self._paths_q(f"{prefix}path", self.officer_paths)
+        if Role.ADMINISTRATOR in self.roles:
+            q |= reach
         if Role.PARTY_SECRETARY in self.roles:
-            q |= Q(**{f"{prefix}kind__in": [*PARTY_KINDS, OrgKind.SCHOOL]})
+            q |= reach & Q(**{f"{prefix}kind__in": [*PARTY_KINDS, OrgKind.SCHOOL]})
         if Role.LEAGUE_SECRETARY in self.roles:
-            q |= Q(**{f"{prefix}kind__in": list(LEAGUE_KINDS)})
-        for p in self.officer_paths:
-            q |= Q(**{f"{prefix}path__startswith": p})
+            q |= reach & Q(**{f"{prefix}kind__in": list(LEAGUE_KINDS)})
         return q
 
 

@@ -27,7 +27,9 @@ def _org(name, kind, parent=None, **extra):
 def _user(ctx, username, full_name, role):
     username = ctx.prefix() + username
     user = User.objects.create_user(username, password=ctx.password, first_name=full_name)
-    if role == Role.ADMINISTRATOR:
+    if role == Role.ADMINISTRATOR and ctx.school_index == 0:
+        # The first school's administrator is the superuser (in a county database: of every school); a
+        # further school's administrator administers that school only (branches.permissions).
         user.is_staff = user.is_superuser = True
         user.save()
     user.groups.add(Group.objects.get_or_create(name=role)[0])

@@ -69,12 +69,12 @@ def person_for_user_or_404(user, pk, *, edit: bool = False, queryset=None) -> Pe
 
 
 def can_see_sensitive(user, person: Person) -> bool:
-    """THE rule for ID number and phone: administrators, and officers whose post's organization
-    contains the person's own organization (its secretary, or the secretary of a parent). Everyone
-    else — the viewer, another branch, the Party secretary for a student of a League branch — sees
-    only the last four characters."""
+    """THE rule for ID number and phone: the administrators of the person's school, and officers whose
+    post's organization contains the person's own organization (its secretary, or the secretary of a
+    parent). Everyone else — the viewer, another branch, the Party secretary for a student of a League
+    branch — sees only the last four characters."""
     a = access(user)
-    if a.is_admin:
+    if a.administers(person.organization):
         return True
     path = person.organization.path
     return any(path.startswith(p) for p in a.officer_paths)

@@ -7,8 +7,11 @@ extension — plus last year's democratic appraisal and League registration, and
 
 The pipeline is built through `members.services`, so the demo obeys the same rules as the pages."""
 
+import random
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import User
 
 from branches.models import Officer, OrgKind, Post
 from meetings.models import Meeting, MeetingKind, Vote, VoteKind
@@ -133,12 +136,39 @@ def seed(ctx):
         officer.save()
         ctx.people[user.username] = person
 
+    _account_people(ctx, ids)
+
     with services.as_of(ctx.today):
         _pipeline(ctx, ids)
         _transfers(ctx, ids)
     _appraisals(ctx)
     if ctx.graduated_branches:
         _graduates(ctx, ids, students_per_class)
+
+
+def _account_people(ctx, ids):
+    """An account without a post belongs to its school through a person of its own (the headmaster, a
+    further school's administrator): in a county database a role reaches only the account's schools.
+    Drawn from a generator of their own, so the rest of the demo is the same with or without them."""
+    main_rng, ctx.rng = ctx.rng, random.Random(f"accounts-{ctx.school_index}")
+    try:
+        users = User.objects.filter(pk__in=[u.pk for u in ctx.users.values()], is_superuser=False)
+        for user in users.filter(person__isnull=True, officer_posts__isnull=True):
+            born = _birth(ctx, ctx.rng.randint(40, 55))
+            person = Person.objects.create(
+                name=user.first_name,
+                gender=ctx.rng.choice(Gender.values),
+                birth_date=born,
+                category=Category.TEACHER,
+                organization=ctx.party_groups[0],
+                id_number=ids.id_number(born),
+                phone=ids.phone(),
+                user=user,
+            )
+            _history_from_file(ctx, [person], {id(person): PoliticalStatus.FULL_MEMBER})
+            ctx.people[user.username] = person
+    finally:
+        ctx.rng = main_rng
 
 
 # --- Statuses brought from the file ------------------------------------------------------------------

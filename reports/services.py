@@ -76,7 +76,7 @@ def summary_finalize(*, summary: Summary, by) -> Summary:
 def summary_reopen(*, summary: Summary, by, reason: str) -> Summary:
     """Back to draft (administrators only). The frozen figures are dropped; the history keeps who reopened
     it, when and why."""
-    if not access(by).is_admin:
+    if not access(by).administers(summary.organization):
         raise PermissionDenied
     summary = Summary.objects.select_for_update().get(pk=summary.pk)
     if not summary.is_finalized:

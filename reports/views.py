@@ -75,7 +75,7 @@ def detail(request, pk):
         charts_url=reverse("reports:summary_charts", args=[summary.pk]),
         can_edit=can_edit(request.user, summary.organization) and not summary.is_finalized,
         can_finalize=can_edit(request.user, summary.organization) and not summary.is_finalized,
-        can_reopen=access(request.user).is_admin and summary.is_finalized,
+        can_reopen=access(request.user).administers(summary.organization) and summary.is_finalized,
         differences=live_differences(summary),
         prompts=[s["title"] for s in context["sections"] if has_prompts(s["obj"].narrative)],
     )
@@ -125,7 +125,7 @@ def finalize(request, pk):
 
 def reopen(request, pk):
     summary = _get_summary(request, pk)
-    if not access(request.user).is_admin:
+    if not access(request.user).administers(summary.organization):
         raise PermissionDenied
     form = ReopenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

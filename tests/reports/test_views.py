@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from reports.models import SectionKey, Summary, SummaryStatus
 from reports.services import summary_create, summary_finalize
+from tests.factories import PersonFactory
 from tests.reports.conftest import build_year
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,9 @@ def test_outsider_gets_404_everywhere(branch_summary, outsider, client_for):
     assert client.get(url, {"org": branch_summary.organization_id, "period": "year:2025"}).status_code == 404
 
 
-def test_viewer_reads_but_cannot_edit_or_finalize(branch_summary, viewer, client_for):
+def test_viewer_reads_but_cannot_edit_or_finalize(branch_summary, viewer, client_for, year):
+    # The hand-built year holds a second school: a role reaches the schools the account belongs to.
+    PersonFactory(name="周校长", organization=year.orgs.school, user=viewer)
     client = client_for(viewer)
     page = client.get(branch_summary.get_absolute_url())
     assert page.status_code == 200 and "Finalize" not in page.content.decode()
