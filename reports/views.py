@@ -259,7 +259,8 @@ def due(request):
 def dashboard(request):
     if not access(request.user).has_any_access:
         # No group and no officer post: nothing to show but how to get a role (every other page is 403).
-        return render(request, "reports/dashboard_norole.html")
+        # A role without a school: the database holds several schools and the account belongs to none yet.
+        return render(request, "reports/dashboard_norole.html", {"unlinked": bool(access(request.user).roles)})
     today = timezone.localdate()
     period = Period.parse(request.GET.get("period"), today=today)
     blocks = []

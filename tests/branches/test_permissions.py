@@ -132,12 +132,16 @@ def test_county_school_administrator_administers_their_school_only(orgs, county)
     assert not can_see_sensitive(admin, PersonFactory(organization=orgs.group1))
 
 
-def test_county_account_linked_to_no_school_reaches_none_but_superuser_reaches_all(orgs, county, admin_user):
+def test_county_account_linked_to_no_school_reaches_none_but_superuser_reaches_all(
+    orgs, county, admin_user, client_for
+):
     from branches.permissions import access
 
     unlinked = _user("c-viewer", "VIEWER")
     assert not access(unlinked).has_any_access
     assert not can_view(unlinked, orgs.school) and not viewable_organizations(unlinked).exists()
+    dashboard = client_for(unlinked).get("/").content.decode()
+    assert "belongs to none of them" in dashboard and "城南中学" not in dashboard
     assert all(can_edit(admin_user, o) for o in (orgs.school, county.school, county.class1))
     assert access(admin_user).is_admin
 
