@@ -45,7 +45,7 @@ def collect(user, today: date | None = None) -> list[DueItem]:
     any record recomputes it) and what decides the user's access (roles and posts)."""
     today = today or timezone.localdate()
     acc = access(user)
-    parts = (user.pk, sorted(acc.roles), acc.officer_paths, today.isoformat())
+    parts = (user.pk, sorted(acc.roles), acc.officer_paths, acc.school_paths, today.isoformat())
     return cached("due", parts, lambda: _collect(user, today))
 
 
