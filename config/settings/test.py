@@ -16,3 +16,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+    from pathlib import Path
+
+    # A file, not Django's shared in-memory database: the browser journeys' live server answers a page and
+    # its htmx requests (the charts) in parallel threads, and one in-memory connection shared by those
+    # threads hung a journey. With a file each thread has its own connection, as under the dev server.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"partyleague-test-{os.getpid()}.sqlite3")
+    }
