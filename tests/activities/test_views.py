@@ -299,6 +299,7 @@ def test_series_list_shows_each_series_latest_activities_and_links_to_all(client
     assert [a.title for a in rows["文明礼貌月"]["activities"]] == ["文明礼貌宣讲"] and rows["文明礼貌月"]["more"] == 0
     html = page.content.decode()
     assert "all 10 activities of the series" in html and busy.get_absolute_url() in html
+    assert "1 activity · " in html and "10 activities · " in html  # singular and plural of the totals line
     assert "学雷锋第2次" not in html
 
 
