@@ -117,24 +117,17 @@ def seed(ctx):
     for officer in Officer.objects.filter(
         person__isnull=True, organization__path__startswith=ctx.school.path
     ).select_related("user", "organization"):
-        user = officer.user
         is_student_branch = officer.organization.kind == "league_branch"
-        born = _birth(ctx, 16 if is_student_branch else rng.randint(30, 55))
-        person = Person.objects.create(
-            name=user.first_name,
-            gender=rng.choice(Gender.values),
-            birth_date=born,
+        officer.person = _account_person(
+            ctx,
+            ids,
+            officer.user,
+            age=16 if is_student_branch else rng.randint(30, 55),
             category=Category.STUDENT if is_student_branch else Category.TEACHER,
             organization=officer.organization if is_student_branch else _home_group(ctx, officer.organization),
-            id_number=ids.id_number(born),
-            phone=ids.phone(),
-            user=user,
+            status=PoliticalStatus.LEAGUE_MEMBER if is_student_branch else PoliticalStatus.FULL_MEMBER,
         )
-        status = PoliticalStatus.LEAGUE_MEMBER if is_student_branch else PoliticalStatus.FULL_MEMBER
-        _history_from_file(ctx, [person], {id(person): status})
-        officer.person = person
         officer.save()
-        ctx.people[user.username] = person
 
     _account_people(ctx, ids)
 
@@ -154,21 +147,35 @@ def _account_people(ctx, ids):
     try:
         users = User.objects.filter(pk__in=[u.pk for u in ctx.users.values()], is_superuser=False)
         for user in users.filter(person__isnull=True, officer_posts__isnull=True):
-            born = _birth(ctx, ctx.rng.randint(40, 55))
-            person = Person.objects.create(
-                name=user.first_name,
-                gender=ctx.rng.choice(Gender.values),
-                birth_date=born,
+            _account_person(
+                ctx,
+                ids,
+                user,
+                age=ctx.rng.randint(40, 55),
                 category=Category.TEACHER,
                 organization=ctx.party_groups[0],
-                id_number=ids.id_number(born),
-                phone=ids.phone(),
-                user=user,
+                status=PoliticalStatus.FULL_MEMBER,
             )
-            _history_from_file(ctx, [person], {id(person): PoliticalStatus.FULL_MEMBER})
-            ctx.people[user.username] = person
     finally:
         ctx.rng = main_rng
+
+
+def _account_person(ctx, ids, user, *, age, category, organization, status) -> Person:
+    """The person behind a demo account, with the statuses of their file."""
+    born = _birth(ctx, age)
+    person = Person.objects.create(
+        name=user.first_name,
+        gender=ctx.rng.choice(Gender.values),
+        birth_date=born,
+        category=category,
+        organization=organization,
+        id_number=ids.id_number(born),
+        phone=ids.phone(),
+        user=user,
+    )
+    _history_from_file(ctx, [person], {id(person): status})
+    ctx.people[user.username] = person
+    return person
 
 
 # --- Statuses brought from the file ------------------------------------------------------------------
