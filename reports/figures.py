@@ -11,66 +11,15 @@ Apps landing later register their own sources in `reports.sources` (see `registe
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from branches.models import Organization
 from branches.periods import Period
-
-
-@dataclass(frozen=True)
-class Column:
-    label: Any  # lazy translated header
-    value: Callable[[Any], Any]
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: Any  # lazy translated, short ("Party classes")
-    q: Q | None = None
-    sum_field: str | None = None  # Sum(field) instead of Count
-    distinct: str | None = None  # Count(distinct field), e.g. recipients
-    money: bool = False
-    hours: bool = False  # a number of hours: shown without pointless decimals
-    compare: bool = True  # also compiled for the previous period
-    stock: bool = False  # a state on the compile date, not a flow in the period
-    negate: bool = False  # shown with the opposite sign (grants are negative entries of the fund's book)
-
-
-@dataclass(frozen=True)
-class Source:
-    key: str
-    label: Any
-    queryset: Callable[[Organization, Period], QuerySet]
-    figures: Callable[[Period], Sequence[Figure]]
-    columns: Sequence[Column] = ()
-    series: Callable[[Organization, Period], dict] | None = None
-    order_by: Sequence[str] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True)
-class Breakdown:
-    """A table of one source's figures per value of one field (activities per series, service per place,
-    dues per organization): one grouped query. Each cell drills down to the rows of its figure having that
-    value of `by`, so a cell and its list cannot disagree."""
-
-    key: str
-    title: Any  # lazy
-    source: str  # key of the Source whose queryset is grouped
-    by: str  # the grouping field ("series", "place", "organization", "level")
-    measures: Sequence[Figure]  # columns: each a figure of the source (same key, so cells drill down)
-    name: str | None = None  # the field naming a group ("series__name"); None: `choices` or the raw value
-    choices: Callable[[], dict] | None = None  # {value: lazy label} when `by` is a choice field
-    q: Q | None = None  # rows considered at all
-    empty_label: Any = None  # label of the rows whose `by` is empty
-    link_only: bool = False  # not a table of its own: only filters drill-downs (e.g. meetings of one organization)
-
+from core.figures import Breakdown, Column, Figure, Source, day_range, subtree_q  # noqa: F401  (the types)
 
 _SOURCES: dict[str, Source] = {}
 _BREAKDOWNS: dict[str, Breakdown] = {}
@@ -134,20 +83,6 @@ def sources() -> list[Source]:
     from . import sources as _defined  # noqa: F401  (registers the built-in sources)
 
     return list(_SOURCES.values())
-
-
-def day_range(period: Period) -> tuple[datetime, datetime]:
-    """Aware datetimes [start of first day, start of the day after the last) in the local time zone, for
-    DateTimeFields (an index-friendly range instead of `__date`)."""
-    tz = timezone.get_current_timezone()
-    return (
-        datetime.combine(period.start, time.min, tzinfo=tz),
-        datetime.combine(period.end + timedelta(days=1), time.min, tzinfo=tz),
-    )
-
-
-def subtree_q(root: Organization, field: str = "organization") -> Q:
-    return Q(**{f"{field}__path__startswith": root.path})
 
 
 def _aggregate_expr(fig: Figure):
