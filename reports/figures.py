@@ -6,11 +6,12 @@ figures are computed in ONE aggregate query (conditional `Count`/`Sum`), so a su
 number of queries whatever the size of the school; the drill-down list of a figure is the same queryset
 filtered by the same `Q`, so the figure and its list cannot disagree.
 
-Apps landing later register their own sources in `reports.sources` (see `register`)."""
+The types a figure is declared with live in `core.figures`; each domain app declares its figures in its
+own `figures.py`, and `reports.catalogue` lists them all (no registration by import side effect)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -19,41 +20,30 @@ from django.utils import timezone
 
 from branches.models import Organization
 from branches.periods import Period
-from core.figures import Breakdown, Column, Figure, Source, day_range, subtree_q  # noqa: F401  (the types)
+from core.figures import Breakdown, Figure, Source
 
-_SOURCES: dict[str, Source] = {}
-_BREAKDOWNS: dict[str, Breakdown] = {}
-_EXTRAS: dict[str, Callable[[Organization, Period, dict], None]] = {}
+from .catalogue import BREAKDOWNS, EXTRAS, SOURCES
 
 
-def register(source: Source) -> Source:
-    _SOURCES[source.key] = source
-    return source
-
-
-def register_breakdown(breakdown: Breakdown) -> Breakdown:
-    _BREAKDOWNS[breakdown.key] = breakdown
-    return breakdown
-
-
-def register_extra(key: str, compile_extra: Callable[[Organization, Period, dict], None]) -> None:
-    """A compiler that adds its own part to the compiled dict (e.g. the meeting frequency check)."""
-    _EXTRAS[key] = compile_extra
+def sources() -> list[Source]:
+    return list(SOURCES)
 
 
 def breakdowns() -> list[Breakdown]:
-    sources()
-    return list(_BREAKDOWNS.values())
+    return list(BREAKDOWNS)
+
+
+def find_source(key: str) -> Source | None:
+    return next((s for s in SOURCES if s.key == key), None)
 
 
 def find_breakdown(key: str) -> Breakdown | None:
-    sources()
-    return _BREAKDOWNS.get(key)
+    return next((b for b in BREAKDOWNS if b.key == key), None)
 
 
 def compile_breakdown(b: Breakdown, root: Organization, period: Period) -> list[dict]:
     """[{"id": value of `by`, "name": its name, "values": {measure key: plain value}}], by name."""
-    source = _SOURCES[b.source]
+    source = find_source(b.source)
     qs = source.queryset(root, period).order_by()
     if b.q is not None:
         qs = qs.filter(b.q)
@@ -77,12 +67,6 @@ def breakdown_q(b: Breakdown, value: str) -> Q:
     if value in ("", "none"):
         return Q(**{f"{b.by}__isnull": True}) & (b.q or Q())
     return Q(**{b.by: value}) & (b.q or Q())
-
-
-def sources() -> list[Source]:
-    from . import sources as _defined  # noqa: F401  (registers the built-in sources)
-
-    return list(_SOURCES.values())
 
 
 def _aggregate_expr(fig: Figure):
@@ -162,7 +146,7 @@ def compile_figures(root: Organization, period: Period) -> dict:
         if source.series:
             out["series"].update(source.series(root, period))
     out["breakdowns"] = {b.key: compile_breakdown(b, root, period) for b in breakdowns() if not b.link_only}
-    for extra in _EXTRAS.values():
+    for extra in EXTRAS:
         extra(root, period, out)
     return out
 

@@ -1,0 +1,237 @@
+"""The figures of 三会一课 the annual summary prints (DESIGN §4, part 3): meetings held by type, attendance
+in person-times, Party–League joint meetings per semester, votes, and the frequency check against the
+rules. Declared here, on this app's querysets; `reports` compiles them."""
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import Organization
+from branches.periods import Period
+from core.figures import Breakdown, Column, Figure, Source, day_range, plain_figure, subtree_q
+
+from .frequency import CHECKED_ORG_KINDS, frequency_table
+from .models import LEAGUE_MEETING_KINDS, PARTY_MEETING_KINDS, Meeting, MeetingKind, Vote, VoteKind
+
+
+def _local_date(dt):
+    return timezone.localtime(dt).date() if dt else None
+
+
+# --- meetings -----------------------------------------------------------------------------------------
+
+
+def _meetings(root, period):
+    start, end = day_range(period)
+    return Meeting.objects.filter(subtree_q(root), starts_at__gte=start, starts_at__lt=end).select_related(
+        "organization"
+    )
+
+
+def _joint_semester_q(semester: Period, period: Period) -> Q:
+    """Joint meetings of one semester, clipped to the period."""
+    clipped = Period("custom", max(semester.start, period.start), min(semester.end, period.end), "")
+    start, end = day_range(clipped)
+    return Q(kind=MeetingKind.JOINT, starts_at__gte=start, starts_at__lt=end)
+
+
+def joint_semesters(period: Period) -> list[Period]:
+    """The semesters the joint-meeting rule is checked for: those starting within the period (a calendar
+    year: spring and autumn), or the one containing a period shorter than a semester."""
+    touching = period.semesters()
+    starting = [s for s in touching if period.start <= s.start <= period.end]
+    return starting or touching[:1]
+
+
+def _meeting_figures(period: Period) -> list[Figure]:
+    figs = [
+        Figure("meetings.total", _("Meetings held")),
+        Figure("meetings.person_times", _("Meeting attendance (person-times)"), sum_field="present_count"),
+        Figure("meetings.party", _("Party meetings held"), Q(kind__in=PARTY_MEETING_KINDS)),
+        Figure("meetings.league", _("League meetings held"), Q(kind__in=LEAGUE_MEETING_KINDS)),
+    ]
+    figs += [Figure(f"meetings.kind.{kind}", label, Q(kind=kind)) for kind, label in MeetingKind.choices]
+    figs += [
+        Figure(
+            "meetings.party_class.person_times",
+            _("Party class attendance (person-times)"),
+            Q(kind=MeetingKind.PARTY_CLASS),
+            sum_field="present_count",
+        ),
+        Figure(
+            "meetings.party_class.by_secretary",
+            _("Party classes given by a secretary"),
+            Q(kind=MeetingKind.PARTY_CLASS, given_by_secretary=True),
+        ),
+        Figure(
+            "meetings.league_class.person_times",
+            _("League class attendance (person-times)"),
+            Q(kind=MeetingKind.LEAGUE_CLASS),
+            sum_field="present_count",
+        ),
+    ]
+    for sem in joint_semesters(period):
+        figs.append(
+            Figure(
+                f"meetings.joint.{sem.key.partition(':')[2]}",
+                _("Party–League joint meetings, %(semester)s") % {"semester": sem.label},
+                _joint_semester_q(sem, period),
+                compare=False,
+            )
+        )
+    return figs
+
+
+def _meeting_series(root, period: Period) -> dict:
+    rows = (
+        _meetings(root, period)
+        .order_by()
+        .annotate(y=ExtractYear("starts_at"), m=ExtractMonth("starts_at"))
+        .values("y", "m", "kind")
+        .annotate(n=Count("pk"))
+    )
+    per_month: dict[str, dict[str, int]] = {}
+    for row in rows:
+        per_month.setdefault(f"{row['y']:04d}-{row['m']:02d}", {})[row["kind"]] = row["n"]
+    return {"meetings_by_month": {"months": [f"{y:04d}-{m:02d}" for y, m in period.months()], "counts": per_month}}
+
+
+MEETINGS = Source(
+    key="meetings",
+    label=_("Meetings"),
+    queryset=_meetings,
+    figures=_meeting_figures,
+    columns=[
+        Column(_("Date"), lambda m: _local_date(m.starts_at)),
+        Column(_("Type"), lambda m: m.get_kind_display()),
+        Column(_("Organization"), lambda m: m.organization.name),
+        Column(_("Topic"), lambda m: m.topic),
+        Column(_("Present"), lambda m: m.present_count),
+    ],
+    series=_meeting_series,
+    order_by=("starts_at", "pk"),
+)
+
+BY_ORGANIZATION = Breakdown(
+    key="meetings.by_organization",
+    title=_("Meetings per organization"),
+    source="meetings",
+    by="organization",
+    name="organization__name",
+    measures=[Figure("meetings.total", _("Meetings held"))],
+    link_only=True,
+)
+
+
+# --- votes (admission, conversion, 推优) ----------------------------------------------------------------
+
+
+def _votes(root, period):
+    start, end = day_range(period)
+    return (
+        Vote.objects.filter(subtree_q(root, "meeting__organization"))
+        .filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
+        .select_related("meeting__organization", "subject")
+        .alias(present2=F("present") * 2, yes2=F("yes") * 2)
+    )
+
+
+# The vote rule (DESIGN §2), as a filter: more than half present, "yes" more than half of those entitled.
+PASSED = Q(present2__gt=F("entitled"), yes2__gt=F("entitled"))
+
+
+def _vote_figures(period) -> list[Figure]:
+    return [
+        Figure("votes.recommendation", _("League members voted on for 推优"), Q(kind=VoteKind.RECOMMENDATION)),
+        Figure(
+            "votes.recommendation.passed", _("推优 recommendations carried"), Q(PASSED, kind=VoteKind.RECOMMENDATION)
+        ),
+        Figure("votes.admission", _("Admission votes"), Q(kind=VoteKind.ADMISSION)),
+        Figure("votes.admission.passed", _("Admissions carried"), Q(PASSED, kind=VoteKind.ADMISSION)),
+        Figure("votes.conversion", _("Conversion votes"), Q(kind=VoteKind.CONVERSION)),
+        Figure("votes.conversion.passed", _("Conversions carried"), Q(PASSED, kind=VoteKind.CONVERSION)),
+    ]
+
+
+VOTES = Source(
+    key="votes",
+    label=_("Votes"),
+    queryset=_votes,
+    figures=_vote_figures,
+    columns=[
+        Column(_("Date"), lambda v: _local_date(v.meeting.starts_at)),
+        Column(_("Organization"), lambda v: v.meeting.organization.name),
+        Column(_("Motion"), lambda v: v.get_kind_display()),
+        Column(_("About"), lambda v: v.subject or v.motion),
+        Column(_("Entitled / present / yes"), lambda v: f"{v.entitled} / {v.present} / {v.yes}"),
+    ],
+    order_by=("meeting__starts_at", "pk"),
+)
+
+
+# --- meetings against the frequency rules (三会一课) -------------------------------------------------------
+
+
+def checked_units(checks: list, period: Period) -> list:
+    """The units of a rule a summary accounts for: those starting within the period (a calendar year:
+    its months, quarters, the year, the spring and autumn semesters), or the first one touching a period
+    shorter than the unit; never a unit not yet begun."""
+    starting = [c for c in checks if period.start <= c.unit.start <= period.end]
+    chosen = starting or checks[:1]
+    return [c for c in chosen if c.state != "future"]
+
+
+def rule_figure_key(rule) -> str:
+    """The figure whose drill-down lists the meetings a rule counts."""
+    return "meetings.party_class.by_secretary" if rule.by_secretary else f"meetings.kind.{rule.kind}"
+
+
+def compile_frequency(root, period: Period, out: dict) -> None:
+    """Required vs held per organization and rule (meetings.frequency): two queries (the organizations, and
+    one aggregate of their meetings), whatever the number of organizations."""
+    orgs = Organization.objects.filter(path__startswith=root.path, is_active=True, kind__in=CHECKED_ORG_KINDS)
+    rows = []
+    for row in frequency_table(orgs=orgs.order_by("path"), period=period, today=timezone.localdate()):
+        by_rule: dict[str, list] = {}
+        for check in row.checks:
+            by_rule.setdefault(check.rule.code, []).append(check)
+        for rule in row.rules:
+            checks = checked_units(by_rule.get(rule.code, []), period)
+            if not checks:
+                continue
+            missed = [c for c in checks if c.state == "missed"]
+            rows.append(
+                {
+                    "org": row.org.pk,
+                    "org_name": row.org.name,
+                    "org_kind": row.org.kind,
+                    "rule": rule.code,
+                    "kind": rule.kind,
+                    "figure": rule_figure_key(rule),
+                    "units": len(checks),
+                    "required": rule.minimum * len(checks),
+                    "held": sum(c.held for c in checks),
+                    "met": sum(1 for c in checks if c.met),
+                    "missed": [c.unit.key for c in missed],
+                    "open": sum(1 for c in checks if c.state == "open"),
+                    "span": [
+                        min(c.unit.start for c in checks).isoformat(),
+                        max(c.unit.end for c in checks).isoformat(),
+                    ],
+                }
+            )
+    out["frequency"] = rows
+    for key, value in (
+        ("frequency.required", sum(r["required"] for r in rows)),
+        ("frequency.held", sum(r["held"] for r in rows)),
+        ("frequency.missed", sum(len(r["missed"]) for r in rows)),
+        ("frequency.orgs_short", len({r["org"] for r in rows if r["missed"]})),
+        ("frequency.orgs", len({r["org"] for r in rows})),
+    ):
+        out["figures"][key] = plain_figure(value)
+
+
+SOURCES = [MEETINGS, VOTES]
+BREAKDOWNS = [BY_ORGANIZATION]
+EXTRAS = [compile_frequency]

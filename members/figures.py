@@ -1,0 +1,288 @@
+"""The figures of people the annual summary prints (DESIGN §4, part 3): people by political status, steps
+of the Party pipeline, 推优 against the yearly target, activists in training (two contacts, quarterly
+assessments), the democratic appraisal, the League appraisal and registration. Declared here, on this
+app's querysets; `reports` compiles them."""
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from branches.models import PATH_STEP, OrgKind
+from core.figures import Column, Figure, Source, subtree_q
+
+from .models import Person, PoliticalStatus
+from .models.pipeline import (
+    Assessment,
+    EventKind,
+    Recommendation,
+    RecommendationStatus,
+    RecommendationTarget,
+    Sponsor,
+    SponsorRole,
+    StatusEvent,
+)
+from .models.records import AppraisalRating, LeagueRegistration, PartyAppraisal
+
+
+def _person_in(root, prefix: str = "person__") -> Q:
+    """A person of the subtree: by class/group, or by the Party organization developing them."""
+    return Q(**{f"{prefix}organization__path__startswith": root.path}) | Q(
+        **{f"{prefix}party_organization__path__startswith": root.path}
+    )
+
+
+# --- people by political status (a state on the compile date) ------------------------------------------
+
+STATUS_FIGURES = [
+    (PoliticalStatus.FULL_MEMBER, _("Party members")),
+    (PoliticalStatus.PROBATIONARY, _("Probationary Party members")),
+    (PoliticalStatus.DEVELOPMENT_TARGET, _("Development targets")),
+    (PoliticalStatus.ACTIVIST, _("Activists")),
+    (PoliticalStatus.APPLICANT, _("Party applicants")),
+    (PoliticalStatus.LEAGUE_MEMBER, _("League members")),
+]
+
+
+def _people(root, period):
+    return Person.objects.filter(subtree_q(root), is_active=True).select_related("organization")
+
+
+PEOPLE = Source(
+    key="people",
+    label=_("People"),
+    queryset=_people,
+    figures=lambda period: [
+        Figure(f"people.{status}", label, Q(political_status=status), stock=True) for status, label in STATUS_FIGURES
+    ],
+    columns=[
+        Column(_("Name"), lambda p: p.name),
+        Column(_("Organization"), lambda p: p.organization.name),
+        Column(_("Political status"), lambda p: p.get_political_status_display()),
+        Column(_("Since"), lambda p: p.status_since),
+    ],
+    order_by=("pinyin", "pk"),
+)
+
+
+# --- pipeline (发展党员) ----------------------------------------------------------------------------------
+
+PIPELINE_STEPS = [
+    (EventKind.APPLICATION, _("Party applications received")),
+    (EventKind.ACTIVIST, _("New activists")),
+    (EventKind.DEVELOPMENT_TARGET, _("New development targets")),
+    (EventKind.ADMISSION, _("New probationary members")),
+    (EventKind.CONVERSION, _("Probationary members who became full members")),
+    (EventKind.LEAGUE_JOINED, _("New League members")),
+]
+
+
+def _events(root, period):
+    return StatusEvent.objects.filter(
+        _person_in(root), from_file=False, date__gte=period.start, date__lte=period.end
+    ).select_related("person", "organization")
+
+
+PIPELINE = Source(
+    key="pipeline",
+    label=_("Development of Party members"),
+    queryset=_events,
+    figures=lambda period: [
+        *(Figure(f"pipeline.{kind}", label, Q(kind=kind)) for kind, label in PIPELINE_STEPS),
+        Figure(
+            "pipeline.activist.recommended",
+            _("New activists through 推优"),
+            Q(kind=EventKind.ACTIVIST, recommendation__isnull=False),
+        ),
+        Figure(
+            "pipeline.development_target.recommended",
+            _("New development targets through 推优"),
+            Q(kind=EventKind.DEVELOPMENT_TARGET, recommendation__isnull=False),
+        ),
+    ],
+    columns=[
+        Column(_("Date"), lambda e: e.date),
+        Column(_("Person"), lambda e: e.person.name),
+        Column(_("Step"), lambda e: e.get_kind_display()),
+        Column(_("Decided by"), lambda e: e.organization.name if e.organization_id else ""),
+    ],
+    order_by=("date", "pk"),
+)
+
+
+# --- 推优 ---------------------------------------------------------------------------------------------
+
+
+def _recommendations(root, period):
+    return Recommendation.objects.filter(
+        league_branch__path__startswith=root.path, nominated_on__gte=period.start, nominated_on__lte=period.end
+    ).select_related("person", "league_branch")
+
+
+RECOMMENDATIONS = Source(
+    key="recommendations",
+    label=_("推优"),
+    queryset=_recommendations,
+    figures=lambda period: [
+        Figure("recommendations.nominated", _("League members nominated for 推优")),
+        Figure(
+            "recommendations.passed",
+            _("推优 passed by the League members' meeting"),
+            Q(status__in=[RecommendationStatus.VOTED, RecommendationStatus.APPROVED]),
+        ),
+        Figure(
+            "recommendations.approved",
+            _("推优 approved by the League committee"),
+            Q(status=RecommendationStatus.APPROVED),
+        ),
+    ],
+    columns=[
+        Column(_("Nominated on"), lambda r: r.nominated_on),
+        Column(_("Person"), lambda r: r.person.name),
+        Column(_("League branch"), lambda r: r.league_branch.name),
+        Column(_("Status"), lambda r: r.get_status_display()),
+    ],
+    order_by=("nominated_on", "pk"),
+)
+
+
+# --- activists in training: two contacts, quarterly assessments -------------------------------------
+
+
+def _training_day(period):
+    return min(period.end, timezone.localdate())
+
+
+def _activists(root, period):
+    on = _training_day(period)
+    quarter_start = on.replace(month=3 * ((on.month - 1) // 3) + 1, day=1)
+    contacts = (
+        Sponsor.objects.filter(person=OuterRef("pk"), role=SponsorRole.CONTACT, assigned_on__lte=on)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    assessed = Assessment.objects.filter(person=OuterRef("pk"), date__gte=quarter_start, date__lte=on)
+    return (
+        Person.objects.filter(_person_in(root, ""), is_active=True)
+        .filter(political_status__in=[PoliticalStatus.ACTIVIST, PoliticalStatus.DEVELOPMENT_TARGET])
+        .select_related("organization")
+        .annotate(contacts=Coalesce(Subquery(contacts), Value(0)), assessed=Exists(assessed))
+    )
+
+
+TRAINING = Source(
+    key="training",
+    label=_("Activists in training"),
+    queryset=_activists,
+    figures=lambda period: [
+        Figure("training.total", _("Activists and development targets in training"), stock=True),
+        Figure("training.two_contacts", _("… with two training contacts"), Q(contacts__gte=2), stock=True),
+        Figure("training.assessed", _("… assessed this quarter"), Q(assessed=True), stock=True),
+    ],
+    columns=[
+        Column(_("Name"), lambda p: p.name),
+        Column(_("Organization"), lambda p: p.organization.name),
+        Column(_("Political status"), lambda p: p.get_political_status_display()),
+        Column(_("Training contacts"), lambda p: p.contacts),
+        Column(_("Assessed this quarter"), lambda p: _("yes") if p.assessed else _("no")),
+    ],
+    order_by=("pinyin", "pk"),
+)
+
+
+# --- democratic appraisal; League appraisal and registration (团员教育评议, 团籍注册) ------------------------
+
+
+def _appraisals(root, period):
+    return PartyAppraisal.objects.filter(
+        _person_in(root), year__gte=period.start.year, year__lte=period.end.year
+    ).select_related("person", "organization")
+
+
+APPRAISAL = Source(
+    key="appraisal",
+    label=_("Democratic appraisal"),
+    queryset=_appraisals,
+    figures=lambda period: [
+        Figure("appraisal.total", _("Party members appraised")),
+        *(Figure(f"appraisal.{r}", label, Q(rating=r)) for r, label in AppraisalRating.choices),
+    ],
+    columns=[
+        Column(_("Year"), lambda a: a.year),
+        Column(_("Person"), lambda a: a.person.name),
+        Column(_("Party branch"), lambda a: a.organization.name),
+        Column(_("Rating"), lambda a: a.get_rating_display()),
+    ],
+    order_by=("year", "person__pinyin", "pk"),
+)
+
+
+def _registrations(root, period):
+    return LeagueRegistration.objects.filter(
+        _person_in(root), year__gte=period.start.year, year__lte=period.end.year
+    ).select_related("person", "organization")
+
+
+LEAGUE_REGISTRATION = Source(
+    key="league_registration",
+    label=_("League appraisal and registration"),
+    queryset=_registrations,
+    figures=lambda period: [
+        Figure("league_registration.total", _("League members appraised")),
+        Figure("league_registration.registered", _("League members registered"), Q(registered=True)),
+        *(Figure(f"league_registration.{r}", label, Q(rating=r)) for r, label in AppraisalRating.choices),
+    ],
+    columns=[
+        Column(_("Year"), lambda a: a.year),
+        Column(_("Person"), lambda a: a.person.name),
+        Column(_("League branch"), lambda a: a.organization.name),
+        Column(_("Rating"), lambda a: a.get_rating_display()),
+        Column(_("Registered"), lambda a: _("yes") if a.registered else _("no")),
+    ],
+    order_by=("year", "person__pinyin", "pk"),
+)
+
+
+# --- the yearly 推优 target ------------------------------------------------------------------------------
+
+
+def _target_years(period) -> list[int]:
+    return list(range(period.start.year, period.end.year + 1))
+
+
+def compile_recommendation_target(root, period, out: dict) -> None:
+    """The school's yearly 推优 target, for a summary of the whole school or of its League committee (a
+    class's summary has no share of it). A period spanning years adds the targets of the years it starts
+    in… ends in; the previous period's target is given for comparison. One query."""
+    if not (root.depth == 0 or root.kind == OrgKind.LEAGUE_COMMITTEE):
+        return
+    previous = period.previous()
+    years = set(_target_years(period)) | set(_target_years(previous))
+    targets = dict(
+        RecommendationTarget.objects.filter(school__path=root.path[:PATH_STEP], year__in=years).values_list(
+            "year", "target"
+        )
+    )
+    if not any(y in targets for y in _target_years(period)):
+        return
+
+    def total(p):
+        found = [targets[y] for y in _target_years(p) if y in targets]
+        return sum(found) if found else None
+
+    out["figures"]["recommendations.target"] = {
+        "value": total(period),
+        "previous": total(previous),
+        "money": False,
+        "hours": False,
+        "stock": False,
+        "nolink": True,
+    }
+
+
+SOURCES = [PEOPLE, PIPELINE, RECOMMENDATIONS, TRAINING, APPRAISAL, LEAGUE_REGISTRATION]
+BREAKDOWNS = []
+EXTRAS = [compile_recommendation_target]
