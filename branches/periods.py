@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import in_range
+
 
 @dataclass(frozen=True)
 class Period:
@@ -110,7 +112,7 @@ class Period:
                 return month(_year(year_s), int(m))
             if kind == "custom":
                 a, _s, b = arg.partition("..")
-                return custom(date.fromisoformat(a), date.fromisoformat(b))
+                return custom(_day(a), _day(b))
         except (ValueError, TypeError, OverflowError):
             pass
         return calendar_year(today.year)
@@ -121,6 +123,14 @@ def _year(s: str) -> int:
     if not 1900 <= y <= 2200:
         raise ValueError(y)
     return y
+
+
+def _day(s: str) -> date:
+    # A day the records cannot hold (0001-01-01 turns into a BC timestamp in a query) is unreadable too.
+    day = date.fromisoformat(s)
+    if not in_range(day):
+        raise ValueError(day)
+    return day
 
 
 def calendar_year(year: int) -> Period:

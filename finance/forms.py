@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import OrgKind
-from core.forms import VersionedModelForm
+from core.forms import DateRangeMixin, VersionedModelForm
 from members.forms import PersonChoiceField
 from members.models import Person
 from members.widgets import LookupFilters
@@ -50,7 +50,7 @@ def _not_future(day: date) -> date:
     return day
 
 
-class DonationForm(forms.Form):
+class DonationForm(DateRangeMixin, forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE)
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY_FIELD)
     donor = PersonChoiceField(label=_("Donor (a person of the school)"), queryset=Person.objects.none(), required=False)
@@ -80,7 +80,7 @@ class DonationForm(forms.Form):
         return cleaned
 
 
-class GrantForm(forms.Form):
+class GrantForm(DateRangeMixin, forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE)
     recipient = PersonChoiceField(label=_("Recipient (student)"), queryset=Person.objects.none())
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY_FIELD)
@@ -107,7 +107,7 @@ class GrantForm(forms.Form):
         return _not_future(self.cleaned_data["on"])
 
 
-class ReversalForm(forms.Form):
+class ReversalForm(DateRangeMixin, forms.Form):
     on = forms.DateField(label=_("Date of the correction"), widget=DATE)
     reason = forms.CharField(label=_("Why is it reversed?"), max_length=300)
 
@@ -142,7 +142,7 @@ class DuesAccountForm(VersionedModelForm):
         return cleaned
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(DateRangeMixin, forms.Form):
     months = forms.TypedMultipleChoiceField(
         label=_("Months paid for"), coerce=date.fromisoformat, widget=forms.CheckboxSelectMultiple
     )

@@ -19,6 +19,7 @@ from branches.permissions import (
     get_for_user_or_404,
     viewable_organizations,
 )
+from core.dates import in_range
 from core.pagination import paginate
 
 from . import ical, selectors, services
@@ -86,6 +87,8 @@ def meeting_calendar(request):
     try:
         y, m = (int(x) for x in request.GET.get("month", "").split("-"))
         first = date(y, m, 1)
+        if not in_range(first):  # around 0001-01 or 9999-12 its weeks and next month overflow
+            raise ValueError(first)
     except ValueError:
         first = today.replace(day=1)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import PARTY_KINDS, Organization, OrgKind
-from core.forms import DateInput, VersionedModelForm
+from core.forms import DateInput, DateRangeMixin, VersionedModelForm
 from core.uploads import validate_document
 from meetings.models import Meeting, MeetingKind, Vote, VoteKind
 
@@ -157,7 +157,7 @@ ARRIVAL_STATUSES = [
 ]
 
 
-class ArrivalForm(forms.Form):
+class ArrivalForm(DateRangeMixin, forms.Form):
     """How a new person arrives and the status they bring from their file (steps taken elsewhere)."""
 
     joined_on = forms.DateField(label=_("Member here since"), widget=DateInput(), initial=_today)
@@ -199,7 +199,7 @@ class ArrivalForm(forms.Form):
 # --- Pipeline steps ---------------------------------------------------------------------------------
 
 
-class StepForm(forms.Form):
+class StepForm(DateRangeMixin, forms.Form):
     """A pipeline step for one person. `side` says which organizations may decide it ("party",
     "league", or "person" for membership changes); `run` calls the service."""
 
@@ -797,7 +797,7 @@ class RecommendationVoteForm(forms.Form):
         return self.fields["vote"].queryset.exists()
 
 
-class RecommendationDecisionForm(forms.Form):
+class RecommendationDecisionForm(DateRangeMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput(), initial=_today)
     committee = forms.ModelChoiceField(label=_("League committee"), queryset=Organization.objects.none())
     approved = forms.TypedChoiceField(

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.periods import Period, academic_year, calendar_year, custom, semester
-from core.forms import VersionedModelForm
+from core.forms import DateRangeMixin, VersionedModelForm
 
 from .models import SummarySection
 from .narrative import editable_text, sanitize
@@ -27,7 +27,7 @@ def period_choices(today) -> list[tuple[str, str]]:
     return out
 
 
-class SummaryCreateForm(forms.Form):
+class SummaryCreateForm(DateRangeMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
     period = forms.ChoiceField(label=_("Period"))
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
