@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import DateInput, VersionedModelForm
 
 from .models import ALLOWED_CHILDREN, PATH_STEP, Election, Officer, Organization, OrgKind
+from .permissions import school_accounts
 
 
 class OrganizationForm(VersionedModelForm):
@@ -58,10 +59,13 @@ class OfficerForm(VersionedModelForm):
         fields = ["person", "user", "post", "started_on", "ended_on", "election"]
         widgets = {"started_on": DateInput(), "ended_on": DateInput()}
 
-    def __init__(self, *args, organization: Organization, **kwargs):
+    def __init__(self, *args, organization: Organization, offer_unlinked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organization = organization
         self.fields["election"].queryset = organization.elections.all()
+        # Only the school's own accounts: a post gives its account reach over the organization, and the list
+        # must not name the other schools' accounts. `offer_unlinked`: the administrator links new accounts.
+        self.fields["user"].queryset = school_accounts(organization.path[:PATH_STEP], unlinked=offer_unlinked)
         from members.models import Person
         from members.widgets import LookupFilters, use_person_picker
 

@@ -17,8 +17,16 @@ subtree. Views never decide access ad hoc: they call `can_view`/`can_edit`, `sco
 each role to the schools the account belongs to: those of its officer posts and of its person record
 (`Person.user`). A superuser's roles reach every school; a role account linked to no school reaches none until
 it is linked. With one school in the database, every role reaches it, as in the table.
+
+An account with a person record belongs to that person's school, and a post it holds in another school is
+ignored: it gives neither that post's subtree nor the account's roles there. A post is recorded by the
+officers of the post's school, who cannot vouch for another school's account (their officers form offers
+only their school's accounts, `school_accounts`); ignoring it also disarms such posts recorded before the
+form was narrowed. An account without a person record (a county official, a new account) belongs to the
+schools of its current posts. `Access` and `school_accounts` apply this one rule, tested side by side.
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -48,7 +56,7 @@ class Access:
         # school_paths: the schools the roles reach; None = every school (a superuser, or a one-school database).
         self.school_paths: tuple[str, ...] | None = None
         if not user or not user.is_authenticated or not user.is_active:
-            self.roles, self.officer_paths = frozenset(), ()
+            self.roles, self.officer_paths, self.own_school_paths = frozenset(), (), ()
             return
         self.roles = frozenset(user.groups.values_list("name", flat=True))
         if user.is_superuser:
@@ -62,9 +70,15 @@ class Access:
                 own.values_list("path", "src"), schools.values_list("path", "src"), all=True
             )
         )
-        self.officer_paths = tuple(sorted({path for path, src in rows if src == "post"}))
+        person_schools = {path[:PATH_STEP] for path, src in rows if src == "person"}
+        posts = {path for path, src in rows if src == "post"}
+        if person_schools:  # a post in another school than the person's is ignored (module docstring)
+            posts = {path for path in posts if path[:PATH_STEP] in person_schools}
+        self.officer_paths = tuple(sorted(posts))
+        # The schools the account belongs to, whatever the number of schools in the database.
+        self.own_school_paths = tuple(sorted(person_schools | {path[:PATH_STEP] for path in posts}))
         if not user.is_superuser and sum(1 for _path, src in rows if src == "school") > 1:
-            self.school_paths = tuple(sorted({path[:PATH_STEP] for path, src in rows if src != "school"}))
+            self.school_paths = self.own_school_paths
 
     def _reaches(self, org: Organization) -> bool:
         """Whether the account's roles reach `org` (its school is one of the account's)."""
@@ -148,6 +162,24 @@ class Access:
         if Role.LEAGUE_SECRETARY in self.roles:
             q |= reach & Q(**{f"{prefix}kind__in": list(LEAGUE_KINDS)})
         return q
+
+
+def school_accounts(school_path: str, *, unlinked: bool = False):
+    """The accounts that belong to the school at `school_path` by the rule `Access` applies: a person record
+    in it or, without a person record, a current post in it. `unlinked` adds the accounts that belong to no
+    school yet (no person record, no current post, no post ever in another school), which the school's
+    administrator may link; a superuser is never among those. One query (the posts are subqueries)."""
+    current_posts = Officer.objects.current().filter(user__isnull=False)
+    mine = current_posts.filter(organization__path__startswith=school_path).values("user_id")
+    accounts = Q(person__organization__path__startswith=school_path) | Q(person__isnull=True, pk__in=mine)
+    if unlinked:
+        elsewhere = Officer.objects.filter(user__isnull=False).exclude(organization__path__startswith=school_path)
+        accounts |= (
+            Q(person__isnull=True, is_superuser=False)
+            & ~Q(pk__in=current_posts.values("user_id"))
+            & ~Q(pk__in=elsewhere.values("user_id"))
+        )
+    return get_user_model().objects.filter(accounts).order_by("username")
 
 
 def access(user) -> Access:

@@ -82,7 +82,7 @@ def organization_edit(request, pk):
 
 def officer_create(request, pk):
     org = _get_org(request, pk, edit=True)
-    form = OfficerForm(request.POST or None, organization=org)
+    form = OfficerForm(request.POST or None, organization=org, offer_unlinked=access(request.user).administers(org))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Officer added."))

@@ -120,6 +120,9 @@ def test_party_secretary_cannot_put_a_branch_under_the_league(client_for, orgs, 
 
 
 def test_branch_secretary_adds_an_officer_to_own_branch(client_for, orgs, branch_secretary, norole_user):
+    from tests.factories import PersonFactory
+
+    PersonFactory(organization=orgs.group1, user=norole_user)  # an account of the school (the form offers no other)
     response = client_for(branch_secretary).post(
         reverse("branches:officer_create", args=[orgs.branch1.pk]),
         {
