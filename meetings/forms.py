@@ -146,12 +146,25 @@ class MeetingCreateForm(MeetingForm):
 
 class AttendanceForm(forms.Form):
     """One row per expected attendee (status + reason) and the visitors. Rendered by hand in
-    `meetings/_attendance_rows.html` so a whole class fits on a screen."""
+    `meetings/_attendance_rows.html` so a whole class fits on a screen.
+
+    With `version` (an existing meeting's current one), the meeting's version travels in a hidden field and
+    the service refuses the save when someone saved since (`meeting_record_attendance`); a form without it
+    is refused the same way. `self.version` is what the page sends back: the one it was opened at, until a
+    stale refusal has shown the user the other save (then the current one, so saving again goes through,
+    as the message says)."""
 
     visitors = SafeModelMultipleChoiceField(queryset=Person.objects.none(), required=False)
+    record_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, people, existing=None, visitor_queryset=None, **kwargs):
+    def __init__(self, *args, people, existing=None, visitor_queryset=None, version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._current_version = version
+        if version is None:
+            del self.fields["record_version"]  # a new meeting: nobody else can have saved its attendance
+            self.version = None
+        else:
+            self.version = self.data.get("record_version", "") if self.is_bound else version
         existing = existing or {}
         self.people = list(people)
         self.rows = []
@@ -211,6 +224,9 @@ class AttendanceForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if "record_version" in self.fields and cleaned.get("record_version") is None:
+            self.version = self._current_version
+            self.add_error(None, ValidationError(VersionedModelForm.stale_message, code="stale"))
         missing = [
             p.name
             for p in self.people
@@ -222,6 +238,17 @@ class AttendanceForm(forms.Form):
                 code="reason_missing",
             )
         return cleaned
+
+    def show_refusal(self, error: ValidationError) -> None:
+        """Show the service's refusal above the table, the marks kept (a stale one: see the class)."""
+        self.add_error(None, error)
+        if getattr(error, "code", None) == "stale" and self.version is not None:
+            self.version = self._current_version
+
+    @property
+    def sent_version(self) -> int | None:
+        """The version the page was opened at (cleaned), None for a new meeting."""
+        return self.cleaned_data.get("record_version")
 
     def entries(self) -> list[AttendanceEntry]:
         cd = self.cleaned_data
@@ -251,9 +278,12 @@ VOTE_KINDS_BY_MEETING = {
 
 
 def vote_subjects(meeting):
-    """Whom a vote at `meeting` can be about: at a branch general meeting, the school's development
-    targets and probationary members (students too: they belong to a class but are admitted by the
-    Party branch); at a League members' meeting, the League members of the organization's subtree."""
+    """Whom a vote at `meeting` can be about, always people of the voting organization's subtree: at a
+    League members' meeting, its League members; otherwise the development targets and probationary
+    members it develops — by their organization (staff) or by the Party organization developing them
+    (students belong to a class but are admitted by the Party branch). Nobody of another branch: the vote
+    would be offered to that branch's pipeline step. The picker's lookup applies the same filters
+    (`VoteForm`)."""
     org = meeting.organization
     people = Person.objects.active().order_by("pinyin", "pk")
     if meeting.kind == MeetingKind.LEAGUE_GENERAL:
@@ -263,7 +293,7 @@ def vote_subjects(meeting):
             political_status__in=LEAGUE_AND_ABOVE,
         )
     return people.filter(
-        organization__path__startswith=org.path[:PATH_STEP],
+        Q(organization__path__startswith=org.path) | Q(party_organization__path__startswith=org.path),
         political_status__in=[PoliticalStatus.DEVELOPMENT_TARGET, PoliticalStatus.PROBATIONARY],
     )
 
@@ -281,7 +311,7 @@ class VoteForm(forms.ModelForm):
         if meeting.kind == MeetingKind.LEAGUE_GENERAL:
             subjects = LookupFilters(org=meeting.organization_id, category="student", status="league")
         else:
-            subjects = LookupFilters(org=meeting.organization_id, area="school", status="pipeline")
+            subjects = LookupFilters(org=meeting.organization_id, area="developed", status="pipeline")
         use_person_picker(self.fields["subject"], vote_subjects(meeting), subjects)
         self.fields["entitled"].help_text = _("Probationary members have no vote.")
 

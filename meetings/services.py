@@ -8,6 +8,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.forms import VersionedModelForm
 from core.uploads import DOCUMENT_TYPES, validate_upload
 from members.models import Person
 
@@ -57,15 +58,24 @@ def _check_entries(meeting: Meeting, entries: list[AttendanceEntry], existing: d
 
 
 @transaction.atomic
-def meeting_record_attendance(*, meeting: Meeting, entries: list[AttendanceEntry], by=None) -> Meeting:
+def meeting_record_attendance(
+    *, meeting: Meeting, entries: list[AttendanceEntry], by=None, version: int | None = None
+) -> Meeting:
     """Replace the meeting's attendance with `entries` and recompute its counts, in one transaction.
 
     Refused (ValidationError, nothing saved) when the meeting has not started yet, a non-visitor is not an
     expected attendee of the meeting's organization (see `selectors.expected_attendees`; people already on
     the record stay allowed), a leave has no reason, or a person appears twice.
 
+    `version` is the meeting's version the attendance form was opened at: when someone saved the meeting
+    since (its attendance, or the record itself, whose type decides who is expected), the save is refused
+    (code "stale") instead of silently replacing theirs. Every save bumps the version, checked and bumped
+    under the meeting's row lock; None (a meeting being created) skips the check.
+
     Counts: expected = members listed (visitors excluded); present + on leave + absent = expected."""
     meeting = Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
+    if version is not None and meeting.version != version:
+        raise ValidationError(VersionedModelForm.stale_message, code="stale")
     existing = {a.person_id: a for a in Attendance.objects.filter(meeting=meeting)}
     _check_entries(meeting, entries, existing)
 
@@ -96,7 +106,10 @@ def meeting_record_attendance(*, meeting: Meeting, entries: list[AttendanceEntry
     meeting.present_count = sum(1 for e in members if e.status == AttendanceStatus.PRESENT)
     meeting.leave_count = sum(1 for e in members if e.status == AttendanceStatus.LEAVE)
     meeting.absent_count = sum(1 for e in members if e.status == AttendanceStatus.ABSENT)
-    meeting.save(update_fields=["expected_count", "present_count", "leave_count", "absent_count", "updated_at"])
+    meeting.version += 1
+    meeting.save(
+        update_fields=["expected_count", "present_count", "leave_count", "absent_count", "version", "updated_at"]
+    )
     return meeting
 
 

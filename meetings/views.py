@@ -50,7 +50,8 @@ def _attendance_form(request, meeting: Meeting, data=None) -> AttendanceForm:
     known = {p.pk for p in expected}
     expected += [a.person for a in existing.values() if not a.is_visitor and a.person_id not in known]
     visitors = selectors.visitor_candidates(request.user, meeting.organization)
-    form = AttendanceForm(data, people=expected, existing=existing, visitor_queryset=visitors)
+    version = meeting.version if meeting.pk else None
+    form = AttendanceForm(data, people=expected, existing=existing, visitor_queryset=visitors, version=version)
     form.organization, form.kind = meeting.organization, meeting.kind
     return form
 
@@ -217,9 +218,11 @@ def meeting_attendance(request, pk):
     att_form = _attendance_form(request, meeting, request.POST or None)
     if request.method == "POST" and att_form.is_valid():
         try:
-            services.meeting_record_attendance(meeting=meeting, entries=att_form.entries(), by=request.user)
+            services.meeting_record_attendance(
+                meeting=meeting, entries=att_form.entries(), by=request.user, version=att_form.sent_version
+            )
         except ValidationError as exc:
-            att_form.add_error(None, exc)
+            att_form.show_refusal(exc)
         else:
             messages.success(request, _("Attendance saved."))
             return redirect(meeting)

@@ -38,7 +38,7 @@ STATUS_FILTERS = {
     "league": ~Q(political_status=PoliticalStatus.MASSES),  # League members and beyond (meetings' LEAGUE_AND_ABOVE)
     "pipeline": Q(political_status__in=[PoliticalStatus.DEVELOPMENT_TARGET, PoliticalStatus.PROBATIONARY]),
 }
-AREAS = ("subtree", "school")
+AREAS = ("subtree", "school", "developed")
 
 
 def person_label(person: Person) -> str:
@@ -55,7 +55,8 @@ def _pk(value) -> int | None:
 @dataclass(frozen=True)
 class LookupFilters:
     """What a picker may narrow its suggestions to. Every value comes from a whitelist; anything else is
-    ignored. `org` + `area` restrict to the organization's subtree or its whole school; `with_staff` adds
+    ignored. `org` + `area` restrict to the organization's subtree, its whole school, or ("developed") its
+    subtree together with the people its Party organizations develop (meetings' vote subjects); `with_staff` adds
     the teachers and staff of that school (chair, recorder, lecturer), but only for a user who may edit
     `org` — the forms that offer them open only for such users."""
 
@@ -107,6 +108,8 @@ class LookupFilters:
         if org is not None:
             prefix = org.path[:PATH_STEP] if self.area == "school" else org.path
             where = Q(organization__path__startswith=prefix)
+            if self.area == "developed":
+                where |= Q(party_organization__path__startswith=org.path)
             if self.with_staff and can_edit(user, org):
                 staff = Q(organization__path__startswith=org.path[:PATH_STEP], category__in=STAFF_CATEGORIES)
                 where |= staff

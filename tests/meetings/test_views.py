@@ -155,6 +155,7 @@ def test_attendance_page_posts_through_the_service(client_for, branch_secretary,
     p = branch1_people
     data = {f"status_{x.pk}": "present" for x in (p["zhang"], p["wang"], p["li"], p["liu"])}
     data[f"status_{p['liu'].pk}"] = "leave"
+    data["record_version"] = meeting.version
     c = client_for(branch_secretary)
     r = c.post(reverse("meetings:attendance", args=[meeting.pk]), data)
     assert "Give the reason" in r.content.decode()

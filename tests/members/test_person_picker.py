@@ -309,7 +309,7 @@ def test_vote_subject_is_picked_among_the_schools_candidates(client_for, admin_u
     form = VoteForm(meeting=meeting)
     widget = form.fields["subject"].widget
     assert isinstance(widget, PersonPicker)
-    assert widget.filters == LookupFilters(org=orgs.branch1.pk, area="school", status="pipeline")
+    assert widget.filters == LookupFilters(org=orgs.branch1.pk, area="developed", status="pipeline")
     assert "张发展" not in str(form["subject"])
     page = lookup(client_for(admin_user), q="张", **widget.filters.as_params())
     assert "张发展" in page
