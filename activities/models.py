@@ -42,6 +42,13 @@ class Category(models.TextChoices):
 
 
 SERVICE_CATEGORIES = (Category.VOLUNTEER, Category.SOCIAL_PRACTICE)
+# Volunteer service (志愿服务) and social practice (社会实践) are two things the summary counts apart; an activity
+# is one or the other by its category, wherever it was held (a visit to an education base is social practice,
+# or theme education, never volunteer service).
+VOLUNTEER_SERVICE = Q(category=Category.VOLUNTEER)
+SOCIAL_PRACTICE = Q(category=Category.SOCIAL_PRACTICE)
+# Held at one of the school's places (community assistance point, education base …), whatever the category.
+AT_A_PLACE = Q(place__isnull=False)
 
 
 class PlaceKind(models.TextChoices):
@@ -122,6 +129,29 @@ class Series(DomainModel):
 
 
 class ActivityQuerySet(models.QuerySet):
+    """Person-times and hours of activities are the stored `person_times` and `total_hours` (see
+    `activities.selectors`: named participations plus head counts), summed."""
+
+    def started_in(self, period):
+        """Activities starting on a day of `period` (anything with `.start` and `.end`)."""
+        return self.filter(starts_on__range=(period.start, period.end))
+
+    def organized_within(self, org):
+        """Activities whose lead organizer or one of whose co-organizers lies in `org`'s subtree."""
+        co = Activity.co_organizers.through.objects.filter(
+            activity=models.OuterRef("pk"), organization__path__startswith=org.path
+        )
+        return self.filter(Q(organization__path__startswith=org.path) | models.Exists(co))
+
+    def volunteer_service(self):
+        return self.filter(VOLUNTEER_SERVICE)
+
+    def social_practice(self):
+        return self.filter(SOCIAL_PRACTICE)
+
+    def at_places(self):
+        return self.filter(AT_A_PLACE)
+
     def with_live_totals(self):
         """Annotate `live_person_times` and `live_hours` computed from the participations and head counts
         (correlated subqueries): what the stored `person_times` / `total_hours` must equal."""

@@ -9,10 +9,9 @@ They are computed per activity when its participants, head counts or hours chang
 (`Activity.person_times`, `Activity.total_hours`, kept by `services.activities_recount`), so totals
 over thousands of activities are one SUM over the activities.
 
-The report selectors (`totals_by_category`, `totals_by_series`, `service_by_place`, `service_by_month`,
-`honors_by_level`, `totals`) take a `branches.periods.Period` and an organization: an activity belongs to
-an organization's subtree when its lead organizer or one of its co-organizers lies in that subtree.
-They run one query each (two when they name series or places) and return plain dicts.
+The annual summary's figures of activities (volunteer service, social practice, places, honors) are
+declared in `activities.figures` on the querysets of `activities.models`: an activity belongs to an
+organization's subtree when its lead organizer or one of its co-organizers lies in that subtree.
 """
 
 from collections import OrderedDict
@@ -33,14 +32,13 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, RowNumber
+from django.db.models.functions import Coalesce, ExtractYear, RowNumber
 from django.shortcuts import get_object_or_404
 
 from branches.models import Organization
-from branches.periods import Period
 from branches.permissions import access, can_view, get_for_user_or_404, require_edit, viewable_organizations
 
-from .models import SERVICE_CATEGORIES, Activity, Category, HeadCount, Honor, HonorLevel, Participation, Place, Series
+from .models import Activity, HeadCount, Honor, Participation, Place, Series
 
 ZERO = Decimal("0.0")
 ONE_PLACE = Decimal("0.1")
@@ -210,97 +208,7 @@ def grand_total(activities) -> Totals:
 
 def organized_within(qs, organization: Organization):
     """Activities whose lead organizer or one of whose co-organizers lies in `organization`'s subtree."""
-    co = Activity.co_organizers.through.objects.filter(
-        activity=OuterRef("pk"), organization__path__startswith=organization.path
-    )
-    return qs.filter(Q(organization__path__startswith=organization.path) | Exists(co))
-
-
-def activities_in(*, period: Period, organization: Organization | None = None, categories=None):
-    """Activities starting within `period`, whose lead organizer or a co-organizer lies in the subtree of
-    `organization` (all when None)."""
-    qs = Activity.objects.filter(starts_on__range=(period.start, period.end))
-    if organization is not None:
-        qs = organized_within(qs, organization)
-    if categories:
-        qs = qs.filter(category__in=list(categories))
-    return qs
-
-
-def totals(*, period: Period, organization: Organization | None = None, categories=None) -> Totals:
-    """Activities, person-times and hours in the period (one query)."""
-    return grand_total(activities_in(period=period, organization=organization, categories=categories))
-
-
-def totals_by_category(*, period: Period, organization: Organization | None = None) -> list[dict]:
-    """[{category, label, activities, person_times, hours}] for every category (zeros included), in the
-    order of `Category`. One query."""
-    data = grouped_totals(activities_in(period=period, organization=organization), "category")
-    return [{"category": c, "label": c.label, **vars(data.get(c.value, Totals()))} for c in Category]
-
-
-def totals_by_series(*, period: Period, organization: Organization | None = None) -> list[dict]:
-    """[{series, activities, person_times, hours}] for the series with activities in the period, by
-    name. Two queries."""
-    data = grouped_totals(activities_in(period=period, organization=organization).exclude(series=None), "series")
-    series = Series.objects.in_bulk(list(data))
-    rows = [{"series": series[pk], **vars(t)} for pk, t in data.items() if pk in series]
-    return sorted(rows, key=lambda r: (r["series"].year, r["series"].name))
-
-
-def service_by_place(
-    *, period: Period, organization: Organization | None = None, categories=SERVICE_CATEGORIES
-) -> list[dict]:
-    """Volunteer service and social practice (by default) per place: [{place, activities, person_times,
-    hours}], places by kind and name; activities without a place under `place=None` last. Two queries."""
-    data = grouped_totals(activities_in(period=period, organization=organization, categories=categories), "place")
-    places = Place.objects.in_bulk([pk for pk in data if pk is not None])
-    rows = [{"place": places.get(pk), **vars(t)} for pk, t in data.items()]
-    return sorted(rows, key=lambda r: (r["place"] is None, r["place"] and (r["place"].kind, r["place"].name)))
-
-
-def service_by_month(
-    *, period: Period, organization: Organization | None = None, categories=SERVICE_CATEGORIES
-) -> list[dict]:
-    """[{year, month, activities, person_times, hours}] for every month of the period (zeros included).
-    One query."""
-    data = grouped_totals(
-        activities_in(period=period, organization=organization, categories=categories),
-        "",
-        key_expr=lambda: ExtractYear("starts_on") * 100 + ExtractMonth("starts_on"),
-    )
-    return [{"year": y, "month": m, **vars(data.get(y * 100 + m, Totals()))} for y, m in period.months()]
-
-
-def honors_in(*, period: Period, organization: Organization | None = None):
-    qs = Honor.objects.filter(awarded_on__range=(period.start, period.end))
-    if organization is not None:
-        qs = qs.filter(organization__path__startswith=organization.path)
-    return qs
-
-
-def honors_by_level(*, period: Period, organization: Organization | None = None) -> list[dict]:
-    """[{level, label, count, organizations, people}] for every level, national first. One query."""
-    rows = {
-        r["level"]: r
-        for r in honors_in(period=period, organization=organization)
-        .order_by()
-        .values("level")
-        .annotate(count=Count("pk"), people=Count("pk", filter=Q(person__isnull=False)))
-    }
-    out = []
-    for level in reversed(HonorLevel):
-        r = rows.get(level.value, {"count": 0, "people": 0})
-        out.append(
-            {
-                "level": level,
-                "label": level.label,
-                "count": r["count"],
-                "people": r["people"],
-                "organizations": r["count"] - r["people"],
-            }
-        )
-    return out
+    return qs.organized_within(organization)
 
 
 # --- pages --------------------------------------------------------------------------------------

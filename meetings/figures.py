@@ -12,7 +12,16 @@ from branches.periods import Period
 from core.figures import Breakdown, Column, Figure, Source, day_range, plain_figure, subtree_q
 
 from .frequency import CHECKED_ORG_KINDS, frequency_table
-from .models import LEAGUE_MEETING_KINDS, PARTY_MEETING_KINDS, Meeting, MeetingKind, Vote, VoteKind
+from .models import (
+    LEAGUE_MEETING_KINDS,
+    PARTY_MEETING_KINDS,
+    PERSON_TIMES_FIELD,
+    Meeting,
+    MeetingKind,
+    Vote,
+    VoteKind,
+    held_q,
+)
 
 
 def _local_date(dt):
@@ -23,10 +32,9 @@ def _local_date(dt):
 
 
 def _meetings(root, period):
-    start, end = day_range(period)
-    return Meeting.objects.filter(subtree_q(root), starts_at__gte=start, starts_at__lt=end).select_related(
-        "organization"
-    )
+    """The meetings held (`Meeting.objects.held`: taken place by now) in the subtree in the period; planned
+    meetings never count."""
+    return Meeting.objects.held().in_subtree(root).in_period(period).select_related("organization")
 
 
 def _joint_semester_q(semester: Period, period: Period) -> Q:
@@ -47,7 +55,7 @@ def joint_semesters(period: Period) -> list[Period]:
 def _meeting_figures(period: Period) -> list[Figure]:
     figs = [
         Figure("meetings.total", _("Meetings held")),
-        Figure("meetings.person_times", _("Meeting attendance (person-times)"), sum_field="present_count"),
+        Figure("meetings.person_times", _("Meeting attendance (person-times)"), sum_field=PERSON_TIMES_FIELD),
         Figure("meetings.party", _("Party meetings held"), Q(kind__in=PARTY_MEETING_KINDS)),
         Figure("meetings.league", _("League meetings held"), Q(kind__in=LEAGUE_MEETING_KINDS)),
     ]
@@ -57,7 +65,7 @@ def _meeting_figures(period: Period) -> list[Figure]:
             "meetings.party_class.person_times",
             _("Party class attendance (person-times)"),
             Q(kind=MeetingKind.PARTY_CLASS),
-            sum_field="present_count",
+            sum_field=PERSON_TIMES_FIELD,
         ),
         Figure(
             "meetings.party_class.by_secretary",
@@ -68,7 +76,7 @@ def _meeting_figures(period: Period) -> list[Figure]:
             "meetings.league_class.person_times",
             _("League class attendance (person-times)"),
             Q(kind=MeetingKind.LEAGUE_CLASS),
-            sum_field="present_count",
+            sum_field=PERSON_TIMES_FIELD,
         ),
     ]
     for sem in joint_semesters(period):
@@ -128,9 +136,10 @@ BY_ORGANIZATION = Breakdown(
 
 
 def _votes(root, period):
+    """Votes taken at the meetings held in the subtree in the period (the same rule as `_meetings`)."""
     start, end = day_range(period)
     return (
-        Vote.objects.filter(subtree_q(root, "meeting__organization"))
+        Vote.objects.filter(subtree_q(root, "meeting__organization"), held_q(prefix="meeting__"))
         .filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
         .select_related("meeting__organization", "subject")
         .alias(present2=F("present") * 2, yes2=F("yes") * 2)
@@ -142,11 +151,9 @@ PASSED = Q(present2__gt=F("entitled"), yes2__gt=F("entitled"))
 
 
 def _vote_figures(period) -> list[Figure]:
+    # The 推优 votes are counted with 推优 itself (`members.figures`: votes.recommendation…), by the one date
+    # 推优 is counted by, the nomination.
     return [
-        Figure("votes.recommendation", _("League members voted on for 推优"), Q(kind=VoteKind.RECOMMENDATION)),
-        Figure(
-            "votes.recommendation.passed", _("推优 recommendations carried"), Q(PASSED, kind=VoteKind.RECOMMENDATION)
-        ),
         Figure("votes.admission", _("Admission votes"), Q(kind=VoteKind.ADMISSION)),
         Figure("votes.admission.passed", _("Admissions carried"), Q(PASSED, kind=VoteKind.ADMISSION)),
         Figure("votes.conversion", _("Conversion votes"), Q(kind=VoteKind.CONVERSION)),

@@ -23,7 +23,8 @@ Youth League committee (校团委)
 Units that ended before an organization existed (its founding date; for a class League branch, the
 September its class entered) are not checked.
 
-A meeting counts as held when it has started (a planned meeting in the future does not count). A unit (a
+A meeting counts as held when it has taken place (`meetings.models.held_q`, the rule the summary and the
+dashboard count by too): a planned meeting in the future does not count. A unit (a
 month, quarter, semester or year) is "missed" once it has ended short, "open" while it runs, and
 "future" before it starts. Semesters follow `branches.periods` (autumn Sep–Jan, spring Feb–Jul); August
 belongs to no semester.
@@ -33,7 +34,7 @@ The whole check for any number of organizations and months is one aggregate quer
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
@@ -210,13 +211,14 @@ class Row:
         return [c for c in self.checks if c.state == "missed"]
 
 
-def _counts(orgs, start: date, end: date, now: datetime):
-    """{(org_id, year, month, kind, phase, by_secretary): n} for meetings held in [start, end]: one query."""
+def _counts(orgs, start: date, end: date, as_of: datetime):
+    """{(org_id, year, month, kind, phase, by_secretary): n} for the meetings held by `as_of`
+    (`Meeting.objects.held`) in [start, end]: one query."""
     tz = timezone.get_current_timezone()
-    lo = timezone.make_aware(datetime.combine(start, time.min), tz)
-    hi = min(timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz), now)
     rows = (
-        Meeting.objects.filter(organization__in=[o.pk for o in orgs], starts_at__gte=lo, starts_at__lt=hi)
+        Meeting.objects.held(as_of)
+        .filter(organization__in=[o.pk for o in orgs])
+        .in_period(periods.custom(start, end))
         .annotate(m=TruncMonth("starts_at", tzinfo=tz))
         .values_list("organization_id", "m", "kind", "phase", "given_by_secretary")
         .annotate(n=Count("id"))
@@ -231,12 +233,11 @@ def _counts(orgs, start: date, end: date, now: datetime):
 
 
 def _as_of(today: date) -> datetime:
-    """Meetings started before this instant count as held: now, or the end of `today` when the check is
-    run as of another day (reports on a past date, tests)."""
+    """The instant the check is made at (meetings started by then count as held): now, or the last instant
+    of `today` when the check is run as of another day (reports on a past date, tests)."""
     if today == timezone.localdate():
         return timezone.now()
-    tz = timezone.get_current_timezone()
-    return timezone.make_aware(datetime.combine(today + timedelta(days=1), time.min), tz)
+    return datetime.combine(today, time.max, tzinfo=timezone.get_current_timezone())
 
 
 def _evaluate(rule: Rule, unit: Period, by_month: dict, today: date) -> Check:

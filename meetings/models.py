@@ -5,13 +5,14 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.audit import audit_history
+from core.figures import day_range
 from core.models import DomainModel
 
 
@@ -106,6 +107,40 @@ class JointPhase(models.TextChoices):
     SUMMARY = "summary", _("Summary meeting (end of semester)")
 
 
+def held_q(as_of=None, prefix: str = "") -> Q:
+    """The one rule of "a meeting held" (召开), as a filter: a meeting counts once it has taken place, i.e.
+    its start is not after `as_of` (default: now). A planned meeting (dated in the future) is recorded ahead
+    but counts nowhere: not in the summary, the dashboard, the frequency check or the Due list.
+    `prefix` reaches a meeting through a relation ("meeting__" for votes)."""
+    return Q(**{f"{prefix}starts_at__lte": as_of or timezone.now()})
+
+
+# Person-times (人次) of a meeting: the members marked present, as stored on the meeting by the service that
+# records attendance (`present_count`). Visitors (列席) are left out: they are not members of the
+# organization holding the meeting, are not expected, and would make the attendance rate exceed 100 %.
+PERSON_TIMES_FIELD = "present_count"
+
+
+class MeetingQuerySet(models.QuerySet):
+    def held(self, as_of=None):
+        """Meetings that have taken place by `as_of` (default: now); see `held_q`."""
+        return self.filter(held_q(as_of))
+
+    def in_subtree(self, org):
+        """Meetings of `org` and of every organization beneath it."""
+        return self.filter(organization__path__startswith=org.path)
+
+    def in_period(self, period):
+        """Meetings starting on a day of `period` (local time): an index-friendly datetime range."""
+        lo, hi = day_range(period)
+        return self.filter(starts_at__gte=lo, starts_at__lt=hi)
+
+    def person_times(self) -> int:
+        """Attendance in person-times (人次): the members marked present, summed over the meetings; visitors
+        (列席) are not counted (see `PERSON_TIMES_FIELD`). Count the meetings `held` only."""
+        return self.aggregate(n=Sum(PERSON_TIMES_FIELD))["n"] or 0
+
+
 class Meeting(DomainModel):
     organization = models.ForeignKey(
         "branches.Organization", verbose_name=_("organization"), on_delete=models.PROTECT, related_name="meetings"
@@ -151,6 +186,7 @@ class Meeting(DomainModel):
     leave_count = models.PositiveIntegerField(_("on leave"), default=0)
     absent_count = models.PositiveIntegerField(_("absent"), default=0)
 
+    objects = MeetingQuerySet.as_manager()
     history = audit_history()
 
     class Meta:
@@ -197,6 +233,7 @@ class Meeting(DomainModel):
 
     @property
     def is_past(self) -> bool:
+        """Whether the meeting has taken place (the rule of `held_q`, for one meeting)."""
         return self.starts_at <= timezone.now()
 
     @property
@@ -317,7 +354,7 @@ class Vote(models.Model):
                     _("A League recommendation (推优) is voted only at a League members' meeting."),
                     "kind_meeting",
                 )
-            if meeting.starts_at and meeting.starts_at > timezone.now():
+            if meeting.starts_at and not meeting.is_past:
                 add("kind", _("A vote can only be recorded once the meeting has taken place."), "future")
         if self.kind in PERSON_VOTE_KINDS and not self.subject_id:
             add("subject", _("Choose the person this vote is about."), "subject_missing")

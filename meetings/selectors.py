@@ -1,10 +1,10 @@
-"""Reads of the meetings app. Other apps (members, reports, the Due list) call these; each owns its
-select_related/prefetch/annotations so callers never query in a loop."""
+"""Reads of the meetings app. Other apps (members, the Due list) call these; each owns its
+select_related/prefetch/annotations so callers never query in a loop. The summary's figures of meetings are
+declared in `meetings.figures`, on `Meeting.objects.held()` and the other rules of `meetings.models`."""
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,18 +30,6 @@ from .models import (
 LEAGUE_AND_ABOVE = frozenset(s for s in PoliticalStatus.values if s != PoliticalStatus.MASSES)
 
 COMMITTEE_KINDS = frozenset({MeetingKind.BRANCH_COMMITTEE, MeetingKind.LEAGUE_COMMITTEE})
-
-
-def _day_range(period: Period) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    lo = timezone.make_aware(datetime.combine(period.start, time.min), tz)
-    hi = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), time.min), tz)
-    return lo, hi
-
-
-def in_period(qs: QuerySet, period: Period, field: str = "starts_at") -> QuerySet:
-    lo, hi = _day_range(period)
-    return qs.filter(**{f"{field}__gte": lo, f"{field}__lt": hi})
 
 
 # --- Attendance -------------------------------------------------------------------------------------
@@ -118,7 +106,7 @@ def meeting_list(
     """The meetings `user` may view, filtered; organization subtree included when `org` is given."""
     qs = scope(user, Meeting.objects.select_related("organization", "lecturer"))
     if period is not None:
-        qs = in_period(qs, period)
+        qs = qs.in_period(period)
     if kind:
         qs = qs.filter(kind=kind)
     if org is not None:
@@ -161,87 +149,6 @@ def votes_for_person(person: Person, kind: str | None = None) -> QuerySet:
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-meeting__starts_at", "-pk")
-
-
-# --- Reports ----------------------------------------------------------------------------------------
-
-
-def meetings_in(*, org: Organization, period: Period) -> QuerySet:
-    """Meetings held (started) in `period` by `org` and every organization in its subtree."""
-    qs = Meeting.objects.filter(organization__path__startswith=org.path, starts_at__lte=timezone.now())
-    return in_period(qs, period)
-
-
-def held_by_kind(*, org: Organization, period: Period) -> dict[str, int]:
-    """{MeetingKind value: number held} over `org`'s subtree in `period` (kinds with none are 0)."""
-    counts = dict.fromkeys(MeetingKind.values, 0)
-    for kind, n in meetings_in(org=org, period=period).values_list("kind").annotate(n=Count("id")).order_by():
-        counts[kind] = n
-    return counts
-
-
-def attendance_person_times(*, org: Organization, period: Period, kind: str | None = None) -> int:
-    """Person-times (人次) of attendance: everyone marked present, visitors included, at meetings held in
-    `org`'s subtree in `period` (optionally of one type)."""
-    qs = meetings_in(org=org, period=period)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return Attendance.objects.filter(meeting__in=qs, status=AttendanceStatus.PRESENT).count()
-
-
-def attendance_summary(*, org: Organization, period: Period) -> dict[str, int]:
-    """Sums of the meetings' expected / present / on leave / absent counts (members only, no visitors)."""
-    agg = meetings_in(org=org, period=period).aggregate(
-        expected=Sum("expected_count"),
-        present=Sum("present_count"),
-        leave=Sum("leave_count"),
-        absent=Sum("absent_count"),
-        meetings=Count("id"),
-    )
-    return {k: v or 0 for k, v in agg.items()}
-
-
-def party_classes(*, org: Organization, period: Period) -> QuerySet:
-    """Party classes held in `org`'s subtree in `period`, with lecturer and organization, oldest first.
-    `given_by_secretary` marks the secretary's own lectures."""
-    return (
-        meetings_in(org=org, period=period)
-        .filter(kind=MeetingKind.PARTY_CLASS)
-        .select_related("organization", "lecturer")
-        .order_by("starts_at")
-    )
-
-
-@dataclass(frozen=True)
-class SemesterJoint:
-    semester: Period
-    held: int
-    phases: frozenset
-    meetings: tuple
-
-    @property
-    def meets_rule(self) -> bool:
-        return self.held >= 2 and {"plan", "summary"} <= self.phases
-
-
-def joint_meetings_by_semester(*, org: Organization, period: Period) -> list[SemesterJoint]:
-    """Party–League joint meetings of `org`'s subtree per semester overlapping `period` (one query),
-    with whether each semester meets the school's rule (≥ 2, with a plan and a summary meeting)."""
-    sems = period.semesters()
-    if not sems:
-        return []
-    span = periods.custom(sems[0].start, sems[-1].end)
-    qs = meetings_in(org=org, period=span).filter(kind=MeetingKind.JOINT).order_by("starts_at")
-    buckets: dict[str, list[Meeting]] = {s.key: [] for s in sems}
-    for m in qs:
-        day = timezone.localtime(m.starts_at).date()
-        for s in sems:
-            if day in s:
-                buckets[s.key].append(m)
-    return [
-        SemesterJoint(s, len(buckets[s.key]), frozenset(m.phase for m in buckets[s.key]), tuple(buckets[s.key]))
-        for s in sems
-    ]
 
 
 # --- Frequency check and the Due list ---------------------------------------------------------------

@@ -9,14 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import PATH_STEP, OrgKind
-from core.figures import Column, Figure, Source, subtree_q
+from core.figures import Column, Figure, Source
 
 from .models import Person, PoliticalStatus
+from .models.people import IN_LEAGUE
 from .models.pipeline import (
+    RECOMMENDATION_APPROVED,
+    RECOMMENDATION_DECLINED,
+    RECOMMENDATION_PASSED,
+    RECOMMENDATION_VOTED_ON,
     Assessment,
     EventKind,
     Recommendation,
-    RecommendationStatus,
     RecommendationTarget,
     Sponsor,
     SponsorRole,
@@ -45,7 +49,15 @@ STATUS_FIGURES = [
 
 
 def _people(root, period):
-    return Person.objects.filter(subtree_q(root), is_active=True).select_related("organization")
+    """The active people of the subtree: by class or group, or by the Party organization developing them (as
+    the pipeline board and the member list count them)."""
+    return Person.objects.filter(_person_in(root, ""), is_active=True).select_related("organization")
+
+
+def _status_q(status) -> Q:
+    # League membership is not a political status: a League member who is also an applicant, activist or
+    # development target counts as a League member too (`Person.objects.league_members`).
+    return IN_LEAGUE if status == PoliticalStatus.LEAGUE_MEMBER else Q(political_status=status)
 
 
 PEOPLE = Source(
@@ -53,7 +65,7 @@ PEOPLE = Source(
     label=_("People"),
     queryset=_people,
     figures=lambda period: [
-        Figure(f"people.{status}", label, Q(political_status=status), stock=True) for status, label in STATUS_FIGURES
+        Figure(f"people.{status}", label, _status_q(status), stock=True) for status, label in STATUS_FIGURES
     ],
     columns=[
         Column(_("Name"), lambda p: p.name),
@@ -89,16 +101,6 @@ PIPELINE = Source(
     queryset=_events,
     figures=lambda period: [
         *(Figure(f"pipeline.{kind}", label, Q(kind=kind)) for kind, label in PIPELINE_STEPS),
-        Figure(
-            "pipeline.activist.recommended",
-            _("New activists through 推优"),
-            Q(kind=EventKind.ACTIVIST, recommendation__isnull=False),
-        ),
-        Figure(
-            "pipeline.development_target.recommended",
-            _("New development targets through 推优"),
-            Q(kind=EventKind.DEVELOPMENT_TARGET, recommendation__isnull=False),
-        ),
     ],
     columns=[
         Column(_("Date"), lambda e: e.date),
@@ -114,28 +116,38 @@ PIPELINE = Source(
 
 
 def _recommendations(root, period):
-    return Recommendation.objects.filter(
-        league_branch__path__startswith=root.path, nominated_on__gte=period.start, nominated_on__lte=period.end
-    ).select_related("person", "league_branch")
+    """The 推优 nominations of the period (`Recommendation.objects.nominated_in`: one date for 推优 everywhere,
+    the 推优 page included), with what became of them."""
+    return (
+        Recommendation.objects.in_subtree(root)
+        .nominated_in(period)
+        .with_outcomes()
+        .select_related("person", "league_branch")
+    )
+
+
+def recommendation_figures(period=None) -> list[Figure]:
+    return [
+        Figure("recommendations.nominated", _("League members nominated for 推优")),
+        Figure("votes.recommendation", _("League members voted on for 推优"), RECOMMENDATION_VOTED_ON),
+        Figure("recommendations.passed", _("推优 passed by the League members' meeting"), RECOMMENDATION_PASSED),
+        Figure("votes.recommendation.passed", _("推优 recommendations carried"), RECOMMENDATION_PASSED),
+        Figure("recommendations.approved", _("推优 approved by the League committee"), RECOMMENDATION_APPROVED),
+        Figure("recommendations.declined", _("推优 not recommended"), RECOMMENDATION_DECLINED),
+        Figure("pipeline.activist.recommended", _("New activists through 推优"), Q(became_activist=True)),
+        Figure(
+            "pipeline.development_target.recommended",
+            _("New development targets through 推优"),
+            Q(became_target=True),
+        ),
+    ]
 
 
 RECOMMENDATIONS = Source(
     key="recommendations",
     label=_("推优"),
     queryset=_recommendations,
-    figures=lambda period: [
-        Figure("recommendations.nominated", _("League members nominated for 推优")),
-        Figure(
-            "recommendations.passed",
-            _("推优 passed by the League members' meeting"),
-            Q(status__in=[RecommendationStatus.VOTED, RecommendationStatus.APPROVED]),
-        ),
-        Figure(
-            "recommendations.approved",
-            _("推优 approved by the League committee"),
-            Q(status=RecommendationStatus.APPROVED),
-        ),
-    ],
+    figures=recommendation_figures,
     columns=[
         Column(_("Nominated on"), lambda r: r.nominated_on),
         Column(_("Person"), lambda r: r.person.name),

@@ -1,12 +1,10 @@
 """Reads of the members app. Each owns its select_related / prefetch / annotations, so pages and
 reports run a fixed number of queries whatever the number of people.
 
-For reports, `orgs_q` is a Q on `branches.Organization` naming the organizations counted, e.g.
-`Q(path__startswith=org.path)` for a subtree (a person counts when their own organization or the Party
-organization developing them is in it), and `period` is a `branches.periods.Period`.
+The figures the annual summary prints about people are declared in `members.figures`, on the querysets
+and rules of `members.models`; pages that show the same counts (the 推优 page) read the same rules.
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -15,15 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from branches.models import LEAGUE_KINDS, Officer, Organization
+from branches.periods import calendar_year
 from core.due import DueItem
 
 from .access import people_for
 from .dates import quarter_of
 from .models import (
     PIPELINE_STATUSES,
-    AppraisalRating,
     Assessment,
-    EventKind,
     LeagueRegistration,
     Membership,
     PartyAppraisal,
@@ -35,6 +32,7 @@ from .models import (
     Sponsor,
     StatusEvent,
 )
+from .models.pipeline import RECOMMENDATION_APPROVED, RECOMMENDATION_DECLINED, RECOMMENDATION_PASSED
 from .pipeline import DUE_SOON_DAYS, LEAGUE_AGE_LIMIT, Dossier
 
 SORTS = {
@@ -362,7 +360,8 @@ def league_sheet_people(org: Organization, year: int) -> tuple[list, dict]:
     """Current League members (active) of `org`'s subtree, with their `year` League appraisal."""
     people = list(
         Person.objects.active()
-        .filter(organization__path__startswith=org.path, league_joined_on__isnull=False, league_left_on__isnull=True)
+        .league_members()
+        .filter(organization__path__startswith=org.path)
         .select_related("organization")
         .order_by("organization__path", "pinyin", "pk")
     )
@@ -374,104 +373,21 @@ def league_sheet_people(org: Organization, year: int) -> tuple[list, dict]:
     return people, ratings
 
 
-# --- Counts for reports -----------------------------------------------------------------------------
-
-
-def pipeline_counts(orgs_q: Q, period) -> dict:
-    """Steps taken in `period` by people of `orgs_q`, and where people stand at the period's end.
-
-    Returns {"steps": {EventKind value: count}, "standing": {PoliticalStatus value: count}}. Steps
-    recorded from a personnel file (before arrival) are not counted as the school's work."""
-    events = StatusEvent.objects.within(orgs_q)
-    steps = dict(
-        events.in_period(period)
-        .filter(from_file=False)
-        .values_list("kind")
-        .annotate(n=Count("pk"))
-        .values_list("kind", "n")
-    )
-    standing = dict(
-        Person.objects.filter(_people_in(orgs_q), is_active=True)
-        .values_list("political_status")
-        .annotate(n=Count("pk"))
-        .values_list("political_status", "n")
-    )
-    return {
-        "steps": {k: steps.get(k, 0) for k in EventKind.values},
-        "standing": {k: standing.get(k, 0) for k in PoliticalStatus.values},
-    }
-
-
-def activists_in_training(orgs_q: Q, on: date) -> dict:
-    """Activists and development targets on `on`: how many, how many with two training contacts, and
-    how many assessed in the quarter of `on` (the summary's "each with two contacts and quarterly
-    assessments")."""
-    y, q = quarter_of(on)
-    people = Person.objects.filter(
-        _people_in(orgs_q),
-        is_active=True,
-        political_status__in=[PoliticalStatus.ACTIVIST, PoliticalStatus.DEVELOPMENT_TARGET],
-    ).annotate(
-        contacts=Count(
-            "sponsors",
-            filter=Q(sponsors__role="contact", sponsors__assigned_on__lte=on)
-            & (Q(sponsors__ended_on__isnull=True) | Q(sponsors__ended_on__gte=on)),
-            distinct=True,
-        ),
-        assessed=Exists(
-            Assessment.objects.filter(
-                person=OuterRef("pk"), date__year=y, date__month__in=[3 * q - 2, 3 * q - 1, 3 * q]
-            )
-        ),
-    )
-    rows = list(people.values_list("contacts", "assessed"))
-    return {
-        "total": len(rows),
-        "with_two_contacts": sum(1 for c, _a in rows if c >= 2),
-        "assessed_this_quarter": sum(1 for _c, a in rows if a),
-    }
+# --- 推优 progress ----------------------------------------------------------------------------------
 
 
 def recommendation_progress(school: Organization, year: int) -> dict:
-    """推优 of `year` in `school`: the target against nominated, passed by the members' meeting,
-    approved by the League committee, and how many approved became activists / development targets."""
-    recs = Recommendation.objects.filter(league_branch__path__startswith=school.path, nominated_on__year=year)
-    counts = Counter(recs.values_list("status", flat=True))
-    outcomes = Counter(StatusEvent.objects.filter(recommendation__in=recs).values_list("kind", flat=True))
-    target = RecommendationTarget.objects.filter(school=school, year=year).values_list("target", flat=True).first()
-    approved = counts[RecommendationStatus.APPROVED]
-    return {
-        "year": year,
-        "target": target,
-        "nominated": sum(counts.values()),
-        "voted": counts[RecommendationStatus.VOTED] + approved,
-        "approved": approved,
-        "declined": counts[RecommendationStatus.DECLINED],
-        "became_activists": outcomes[EventKind.ACTIVIST],
-        "became_targets": outcomes[EventKind.DEVELOPMENT_TARGET],
-    }
-
-
-def appraisal_counts(orgs_q: Q, year: int) -> dict:
-    """Democratic appraisal results of `year`: {rating value: count} over AppraisalRating."""
-    rows = dict(
-        PartyAppraisal.objects.filter(_people_in_prefixed(orgs_q), year=year)
-        .values_list("rating")
-        .annotate(n=Count("pk"))
-        .values_list("rating", "n")
+    """推优 of `year` in `school`, counted as the summary counts it (`members.figures`, on the same rules of
+    `members.models.pipeline`): the nominations of the year with what became of them — passed by the members'
+    meeting, approved by the League committee, declined, outcomes — against the yearly target. Two queries."""
+    recs = Recommendation.objects.in_subtree(school).nominated_in(calendar_year(year)).with_outcomes()
+    counts = recs.order_by().aggregate(
+        nominated=Count("pk"),
+        voted=Count("pk", filter=RECOMMENDATION_PASSED),
+        approved=Count("pk", filter=RECOMMENDATION_APPROVED),
+        declined=Count("pk", filter=RECOMMENDATION_DECLINED),
+        became_activists=Count("pk", filter=Q(became_activist=True)),
+        became_targets=Count("pk", filter=Q(became_target=True)),
     )
-    return {k: rows.get(k, 0) for k in AppraisalRating.values}
-
-
-def league_registration_counts(orgs_q: Q, year: int) -> dict:
-    """League appraisal of `year`: {rating: count, "registered": n}."""
-    qs = LeagueRegistration.objects.filter(_people_in_prefixed(orgs_q), year=year)
-    rows = dict(qs.values_list("rating").annotate(n=Count("pk")).values_list("rating", "n"))
-    out = {k: rows.get(k, 0) for k in AppraisalRating.values}
-    out["registered"] = qs.filter(registered=True).count()
-    return out
-
-
-def _people_in_prefixed(orgs_q: Q) -> Q:
-    orgs = Organization.objects.filter(orgs_q)
-    return Q(person__organization__in=orgs) | Q(person__party_organization__in=orgs)
+    target = RecommendationTarget.objects.filter(school=school, year=year).values_list("target", flat=True).first()
+    return {"year": year, "target": target, **counts}

@@ -42,23 +42,32 @@ def find_breakdown(key: str) -> Breakdown | None:
 
 
 def compile_breakdown(b: Breakdown, root: Organization, period: Period) -> list[dict]:
-    """[{"id": value of `by`, "name": its name, "values": {measure key: plain value}}], by name."""
+    """[{"id": value of `by`, "name": its name, "values": {measure key: plain value}}], by name; with a `group`
+    field, each row also holds "group" and the rows go by group (in the order of `group_choices`) first."""
     source = find_source(b.source)
     qs = source.queryset(root, period).order_by()
     if b.q is not None:
         qs = qs.filter(b.q)
-    fields = [b.by] + ([b.name] if b.name else [])
+    fields = [b.by] + ([b.name] if b.name else []) + ([b.group] if b.group else [])
     exprs = {f"f{i}": _aggregate_expr(f) for i, f in enumerate(b.measures)}
     rows = []
     for row in qs.values(*fields).annotate(**exprs):
-        rows.append(
-            {
-                "id": row[b.by],
-                "name": row[b.name] if b.name else None,
-                "values": {f.key: _plain(row[f"f{i}"], _decimal_figure(f)) for i, f in enumerate(b.measures)},
-            }
+        out = {
+            "id": row[b.by],
+            "name": row[b.name] if b.name else None,
+            "values": {f.key: _plain(row[f"f{i}"], _decimal_figure(f)) for i, f in enumerate(b.measures)},
+        }
+        if b.group:
+            out["group"] = row[b.group]
+        rows.append(out)
+    order = {value: i for i, value in enumerate(b.group_choices() if b.group_choices else ())}
+    rows.sort(
+        key=lambda r: (
+            order.get(r.get("group"), len(order)),
+            r["id"] is None,
+            str(r["name"] or r["id"] or ""),
         )
-    rows.sort(key=lambda r: (r["id"] is None, str(r["name"] or r["id"] or "")))
+    )
     return rows
 
 

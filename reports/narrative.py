@@ -216,8 +216,11 @@ class BreakdownTable:
             return None
         choices = b.choices() if b.choices else {}
         rows, totals = [], dict.fromkeys((m.key for m in b.measures), Decimal(0))
+        groups = b.group_choices() if b.group_choices else {}
         for r in rows_in:
             name = r["name"] or choices.get(r["id"]) or (b.empty_label if r["id"] is None else r["id"])
+            if r.get("group") in groups:
+                name = _("%(group)s: %(name)s") % {"group": groups[r["group"]], "name": name}
             cells = [_cell(name or "")]
             for m in b.measures:
                 raw = r["values"].get(m.key)
@@ -471,10 +474,33 @@ TABLES = {
         Table("people", gettext_lazy("People by political status (on the date compiled)"), _prefixed("people.")),
     ],
     SectionKey.ACTIVITIES: [
-        Table("activities", gettext_lazy("Activities by category"), _nonzero("activities.", ("activities.hours",))),
+        Table(
+            "activities",
+            gettext_lazy("Activities by category"),
+            _nonzero("activities.", ("activities.hours", "activities.places")),
+        ),
         BreakdownTable("activities.by_series", gettext_lazy("Series")),
-        Table("service", gettext_lazy("Volunteer service and social practice"), _prefixed("service.")),
-        BreakdownTable("service.by_place", gettext_lazy("Place")),
+        Table(
+            "service",
+            gettext_lazy("Volunteer service and social practice"),
+            _prefixed(
+                "",
+                [
+                    "service.activities",
+                    "service.places",
+                    "service.person_times",
+                    "service.hours",
+                    "practice.activities",
+                    "practice.places",
+                    "practice.person_times",
+                    "practice.hours",
+                    "activities.places",
+                    "activities.hours",
+                ],
+            ),
+        ),
+        BreakdownTable("activities.by_place", gettext_lazy("Place")),
+        BreakdownTable("service.by_place", gettext_lazy("Place")),  # summaries finalized before the split
         FundTable(),
         Table("dues", gettext_lazy("Dues collected"), _prefixed("", ["dues.party", "dues.league"])),
         BreakdownTable("dues.by_organization", gettext_lazy("Organization")),
@@ -809,10 +835,7 @@ def _draft_activities(figures: dict, org_name: str, period: Period) -> str:
         )
     if "service.activities" in figures:
         out += _p(
-            _(
-                "Volunteer service and social practice: %(n)s activities at %(pl)s places, %(p)s person-times, "
-                "%(h)s hours of service."
-            )
+            _("Volunteer service: %(n)s activities at %(pl)s places, %(p)s person-times, %(h)s hours of service.")
             % {
                 "n": _t("service.activities"),
                 "pl": _t("service.places"),
@@ -820,6 +843,18 @@ def _draft_activities(figures: dict, org_name: str, period: Period) -> str:
                 "h": _t("service.hours"),
             }
         )
+    if "practice.activities" in figures:
+        out += _p(
+            _("Social practice: %(n)s activities at %(pl)s places, %(p)s person-times, %(h)s hours.")
+            % {
+                "n": _t("practice.activities"),
+                "pl": _t("practice.places"),
+                "p": _t("practice.person_times"),
+                "h": _t("practice.hours"),
+            }
+        )
+    if "activities.hours" in figures:
+        out += _p(_("All activities together came to %(h)s hours.") % {"h": _t("activities.hours")})
     return out + _prompt(
         _("Describe the theme activities and the volunteer service in your own words; the figures above are compiled.")
     )

@@ -45,6 +45,10 @@ PIPELINE_STATUSES = (
     PoliticalStatus.PROBATIONARY,
 )
 PARTY_ORG_KINDS = frozenset({"party_general_branch", "party_branch", "party_group"})
+# A League member (团员): League membership (团籍) is recorded by its dates, not by `political_status`, so an
+# applicant, activist or development target who joined the League and has not left is still a League member
+# (the rule of `Person.is_league_member`, as a filter).
+IN_LEAGUE = Q(league_joined_on__isnull=False, league_left_on__isnull=True)
 
 
 def mask(value, keep: int = 4) -> str:
@@ -70,6 +74,10 @@ class PersonQuerySet(models.QuerySet):
 
     def full_members(self):
         return self.filter(political_status=PoliticalStatus.FULL_MEMBER)
+
+    def league_members(self):
+        """League members today (see `IN_LEAGUE`), whatever their political status."""
+        return self.filter(IN_LEAGUE)
 
     def search(self, text: str):
         """Name as written, full pinyin ("zhangwei"), pinyin prefix ("zhangw"), initials ("zw"), or the last

@@ -226,6 +226,36 @@ class RecommendationStatus(models.TextChoices):
     DECLINED = "declined", _("Not recommended")
 
 
+# 推优 is counted by ONE date everywhere — the 推优 page of a year and every summary period: the day the League
+# branch nominated the member (`nominated_on`). Each nomination then counts once, with what became of it
+# (voted on, passed, approved, outcomes), however late those steps came.
+RECOMMENDATION_VOTED_ON = Q(vote__isnull=False)
+# Passed by the League members' meeting: voted through (the League committee may still have declined it,
+# which records its decision date).
+RECOMMENDATION_PASSED = Q(status__in=[RecommendationStatus.VOTED, RecommendationStatus.APPROVED]) | Q(
+    status=RecommendationStatus.DECLINED, decided_on__isnull=False
+)
+RECOMMENDATION_APPROVED = Q(status=RecommendationStatus.APPROVED)
+RECOMMENDATION_DECLINED = Q(status=RecommendationStatus.DECLINED)
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def nominated_in(self, period):
+        """The nominations of `period` (anything with `.start` and `.end`): the one date 推优 is counted by."""
+        return self.filter(nominated_on__gte=period.start, nominated_on__lte=period.end)
+
+    def in_subtree(self, org):
+        return self.filter(league_branch__path__startswith=org.path)
+
+    def with_outcomes(self):
+        """Annotate `became_activist` and `became_target`: whether a Party decision cites the recommendation."""
+        outcome = StatusEvent.objects.filter(recommendation=models.OuterRef("pk"))
+        return self.annotate(
+            became_activist=models.Exists(outcome.filter(kind=EventKind.ACTIVIST)),
+            became_target=models.Exists(outcome.filter(kind=EventKind.DEVELOPMENT_TARGET)),
+        )
+
+
 class Recommendation(DomainModel):
     """推优 (pushing the best into the Party): nomination by the League branch committee, a vote of the
     League members' meeting (a `meetings.Vote` of kind RECOMMENDATION, entered on the meeting), then the
@@ -263,6 +293,7 @@ class Recommendation(DomainModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = RecommendationQuerySet.as_manager()
     history = audit_history()
 
     class Meta:

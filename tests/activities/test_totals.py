@@ -7,7 +7,8 @@ import pytest
 
 from activities import selectors
 from activities.models import Activity, Category, HonorLevel
-from branches.periods import calendar_year, month
+from branches.periods import calendar_year
+from reports.figures import compile_figures
 from tests.activities.factories import (
     ActivityFactory,
     HeadCountFactory,
@@ -102,41 +103,51 @@ def test_recount_repairs_totals_written_around_the_services(mixed):
     assert stored(mixed) == (PERSON_TIMES, HOURS)
 
 
-def test_totals_by_category_lists_every_category(mixed, orgs):
+# --- the summary's figures of activities (activities.figures), against counts written here ---------------
+
+
+def figures(org, period=Y2026) -> dict:
+    return {k: f["value"] for k, f in compile_figures(org, period)["figures"].items()}
+
+
+def test_category_figures_count_every_category(mixed, orgs):
     ActivityFactory(organization=orgs.league, category=Category.SPORTS)
-    rows = {r["category"]: r for r in selectors.totals_by_category(period=Y2026)}
-    assert len(rows) == len(Category)
-    assert rows[Category.VOLUNTEER]["person_times"] == PERSON_TIMES
-    assert rows[Category.VOLUNTEER]["hours"] == HOURS
-    assert rows[Category.SPORTS]["activities"] == 1
-    assert rows[Category.CEREMONY]["activities"] == 0
+    got = figures(orgs.school)
+    assert {f"activities.category.{c}" for c in Category.values} <= set(got)
+    assert got["activities.category.volunteer"] == 1
+    assert got["service.person_times"] == PERSON_TIMES
+    assert Decimal(got["service.hours"]) == HOURS
+    assert got["activities.category.sports"] == 1
+    assert got["activities.category.ceremony"] == 0
 
 
-def test_totals_respect_the_period_and_the_subtree(mixed, orgs):
+def test_figures_respect_the_period_and_the_subtree(mixed, orgs):
     ActivityFactory(organization=orgs.class2, starts_on=date(2025, 12, 1))
-    assert selectors.totals(period=Y2026).activities == 1
-    assert selectors.totals(period=calendar_year(2025)).activities == 1
-    assert selectors.totals(period=Y2026, organization=orgs.class2).activities == 0
-    assert selectors.totals(period=Y2026, organization=orgs.league).person_times == PERSON_TIMES
+    assert figures(orgs.school)["activities.total"] == 1
+    assert figures(orgs.school, calendar_year(2025))["activities.total"] == 1
+    assert figures(orgs.class2)["activities.total"] == 0
+    assert figures(orgs.league)["activities.person_times"] == PERSON_TIMES
 
 
 def test_co_organized_activity_counts_for_the_co_organizer_subtree(orgs):
     ActivityFactory(organization=orgs.league, co_organizers=[orgs.class2])
-    assert selectors.totals(period=Y2026, organization=orgs.class2).activities == 1
-    assert selectors.totals(period=Y2026, organization=orgs.class1).activities == 0
+    assert figures(orgs.class2)["activities.total"] == 1
+    assert figures(orgs.class1)["activities.total"] == 0
 
 
-def test_totals_by_series(orgs, students):
+def test_series_table(orgs, students):
     s = SeriesFactory(organization=orgs.league, name="学雷锋志愿服务")
     a = ActivityFactory(organization=orgs.class1, series=s)
     ParticipationFactory(activity=a, person=students[0])
     ActivityFactory(organization=orgs.class1, series=s)
     ActivityFactory(organization=orgs.class1)  # no series
-    rows = selectors.totals_by_series(period=Y2026)
-    assert [(r["series"], r["activities"], r["person_times"], r["hours"]) for r in rows] == [(s, 2, 1, Decimal("2.0"))]
+    rows = compile_figures(orgs.school, Y2026)["breakdowns"]["activities.by_series"]
+    assert [(r["id"], r["values"]) for r in rows] == [
+        (s.pk, {"activities.total": 2, "activities.person_times": 1, "activities.hours": "2.00"})
+    ]
 
 
-def test_service_by_place_and_month(orgs, students):
+def test_service_and_practice_apart_and_every_activity_at_a_place(orgs, students):
     home = PlaceFactory(organization=orgs.school, name="县老年人活动中心")
     a = ActivityFactory(organization=orgs.class1, place=home, starts_on=date(2026, 3, 5))
     HeadCountFactory(activity=a, organization=orgs.class1, count=10)
@@ -144,44 +155,33 @@ def test_service_by_place_and_month(orgs, students):
         organization=orgs.class1, place=home, starts_on=date(2026, 4, 5), category=Category.SOCIAL_PRACTICE
     )
     ParticipationFactory(activity=b, person=students[0])
-    ActivityFactory(organization=orgs.class1, place=home, category=Category.SPORTS)  # not service
-    places = selectors.service_by_place(period=Y2026)
-    assert [(r["place"], r["activities"], r["person_times"], r["hours"]) for r in places] == [
-        (home, 2, 11, Decimal("22.0"))
-    ]
-    months = selectors.service_by_month(period=Y2026)
-    assert len(months) == 12
-    assert (months[2]["person_times"], months[3]["person_times"], months[4]["person_times"]) == (10, 1, 0)
-    assert selectors.service_by_month(period=month(2026, 4))[0]["hours"] == Decimal("2.0")
+    ActivityFactory(organization=orgs.class1, place=home, category=Category.SPORTS)  # held there too
+    compiled = compile_figures(orgs.school, Y2026)
+    got = {k: f["value"] for k, f in compiled["figures"].items()}
+    assert (got["service.activities"], got["service.person_times"], Decimal(got["service.hours"])) == (
+        1,
+        10,
+        Decimal("20.0"),
+    )
+    assert (got["practice.activities"], got["practice.person_times"], Decimal(got["practice.hours"])) == (
+        1,
+        1,
+        Decimal("2.0"),
+    )
+    (row,) = compiled["breakdowns"]["activities.by_place"]
+    assert (row["id"], row["values"]["activities.total"], row["values"]["activities.person_times"]) == (home.pk, 3, 11)
+    months = compiled["series"]["volunteer_hours_by_month"]["hours"]
+    assert months == {"2026-03": 20.0}  # volunteer service only
 
 
-def test_honors_by_level(orgs, students):
+def test_honor_figures_by_level(orgs, students):
     HonorFactory(organization=orgs.league, level=HonorLevel.PROVINCE, title="五四红旗团委")
     HonorFactory(organization=orgs.league, level=HonorLevel.CITY, title="五四红旗团委")
     HonorFactory(organization=orgs.class1, person=students[0], level=HonorLevel.CITY, title="优秀共青团员")
     HonorFactory(organization=orgs.class1, level=HonorLevel.CITY, awarded_on=date(2025, 5, 4))
-    rows = {r["level"]: r for r in selectors.honors_by_level(period=Y2026)}
-    assert rows[HonorLevel.CITY]["count"] == 2
-    assert rows[HonorLevel.CITY]["people"] == 1
-    assert rows[HonorLevel.PROVINCE]["organizations"] == 1
-    assert rows[HonorLevel.NATIONAL]["count"] == 0
-    assert selectors.honors_by_level(period=Y2026)[0]["level"] == HonorLevel.NATIONAL
-
-
-def test_report_selectors_run_a_fixed_number_of_queries(orgs, students, django_assert_max_num_queries):
-    home = PlaceFactory(organization=orgs.school)
-    s = SeriesFactory(organization=orgs.league)
-    for i in range(5):
-        a = ActivityFactory(organization=orgs.class1, place=home, series=s, starts_on=date(2026, 1 + i, 3))
-        ParticipationFactory(activity=a, person=students[i])
-        HeadCountFactory(activity=a, organization=orgs.class2, count=3)
-    with django_assert_max_num_queries(3):
-        selectors.totals_by_category(period=Y2026, organization=orgs.school)
-    with django_assert_max_num_queries(4):
-        selectors.totals_by_series(period=Y2026, organization=orgs.school)
-    with django_assert_max_num_queries(4):
-        assert selectors.service_by_place(period=Y2026)[0]["person_times"] == 20
-    with django_assert_max_num_queries(3):
-        selectors.service_by_month(period=Y2026)
-    with django_assert_max_num_queries(1):
-        selectors.honors_by_level(period=Y2026)
+    got = figures(orgs.school)
+    assert got["honors.level.city"] == 2
+    assert got["honors.people"] == 1
+    assert got["honors.level.province"] == 1
+    assert got["honors.level.national"] == 0
+    assert got["honors.total"] == 3

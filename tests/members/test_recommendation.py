@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from branches.periods import calendar_year
 from meetings.models import MeetingKind, VoteKind
 from members import selectors, services
-from members.models import EventKind, RecommendationStatus
+from members.models import RecommendationStatus
 from members.pipeline import Dossier
 
 from . import factories as f
@@ -134,12 +134,13 @@ def test_progress_counts_target_and_outcomes(orgs, senior, mentors):
         "became_activists": 1,
         "became_targets": 0,
     }
-    counts = selectors.pipeline_counts(_subtree(orgs.school), calendar_year(2025))
-    assert counts["steps"][EventKind.ACTIVIST] == 1 and counts["steps"][EventKind.APPLICATION] == 2
-    assert counts["standing"]["activist"] == 1
+    from reports.figures import compile_figures
 
-
-def _subtree(org):
-    from django.db.models import Q
-
-    return Q(path__startswith=org.path)
+    figures = {k: f["value"] for k, f in compile_figures(orgs.school, calendar_year(2025))["figures"].items()}
+    assert figures["pipeline.activist"] == 1 and figures["pipeline.application"] == 2
+    assert figures["people.activist"] == 1
+    # The summary's 推优 figures are the page's, nomination by nomination.
+    assert figures["recommendations.nominated"] == progress["nominated"] == 2
+    assert figures["recommendations.passed"] == progress["voted"] == 1
+    assert figures["recommendations.approved"] == progress["approved"] == 1
+    assert figures["pipeline.activist.recommended"] == progress["became_activists"] == 1

@@ -1,12 +1,12 @@
-"""Counts for reports, ID numbers, and the demo seed's consistency."""
+"""The summary's figures of people, ID numbers, and the demo seed's consistency."""
 
 import random
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
+from branches.periods import calendar_year, custom
 from members import selectors, services
 from members.idnumber import check_char, make_id_number, validate_id_number
 from members.models import AppraisalRating, PartyAppraisal, Person, PoliticalStatus, StatusEvent
@@ -28,16 +28,23 @@ def test_id_number_checksum():
     assert make_id_number("441421", date(2008, 2, 29), 1)[6:14] == "20080229"
 
 
+def figures(org, period) -> dict:
+    from reports.figures import compile_figures
+
+    return {k: f["value"] for k, f in compile_figures(org, period)["figures"].items()}
+
+
 def test_activists_in_training_counts_contacts_and_assessments(orgs, mentors):
     a = f.activist(orgs.group1, mentors, name="甲", on=date(2025, 1, 5))
     f.activist(orgs.group1, mentors, name="乙", on=date(2025, 1, 5))
     services.assessment_record(person=a, on=date(2025, 5, 1), contact=mentors[0], rating="good", thought_report=True)
-    counts = selectors.activists_in_training(Q(path__startswith=orgs.branch1.path), date(2025, 6, 30))
-    assert counts == {"total": 2, "with_two_contacts": 2, "assessed_this_quarter": 1}
-    assert selectors.activists_in_training(Q(path__startswith=orgs.branch2.path), date(2025, 6, 30))["total"] == 0
+    q2 = custom(date(2025, 4, 1), date(2025, 6, 30))  # training is counted on the period's last day
+    got = figures(orgs.branch1, q2)
+    assert (got["training.total"], got["training.two_contacts"], got["training.assessed"]) == (2, 2, 1)
+    assert figures(orgs.branch2, q2)["training.total"] == 0
 
 
-def test_appraisal_counts(orgs, mentors):
+def test_appraisal_figures(orgs, mentors):
     services.party_appraisal_save(
         organization=orgs.branch1,
         year=2025,
@@ -45,16 +52,15 @@ def test_appraisal_counts(orgs, mentors):
         ratings={mentors[0].pk: AppraisalRating.EXCELLENT, mentors[1].pk: AppraisalRating.QUALIFIED},
     )
     assert PartyAppraisal.history.count() == 2  # audited
-    counts = selectors.appraisal_counts(Q(path__startswith=orgs.school.path), 2025)
-    assert counts == {"excellent": 1, "qualified": 1, "basic": 0, "unqualified": 0}
+    got = figures(orgs.school, calendar_year(2025))
+    assert [got[f"appraisal.{r}"] for r in ("excellent", "qualified", "basic", "unqualified")] == [1, 1, 0, 0]
+    assert got["appraisal.total"] == 2
 
 
-def test_pipeline_counts_ignore_steps_from_the_file(orgs, mentors):
-    from branches.periods import calendar_year
-
-    counts = selectors.pipeline_counts(Q(path__startswith=orgs.school.path), calendar_year(2005))
-    assert counts["steps"]["admission"] == 0  # mentors' admissions came from their files
-    assert counts["standing"]["full_member"] == 2
+def test_pipeline_figures_ignore_steps_from_the_file(orgs, mentors):
+    got = figures(orgs.school, calendar_year(2005))
+    assert got["pipeline.admission"] == 0  # mentors' admissions came from their files
+    assert got["people.full_member"] == 2
 
 
 def test_demo_seed_is_consistent(settings):

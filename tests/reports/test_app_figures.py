@@ -91,14 +91,22 @@ def fig(records, key):
     return compile_figures(records.school, YEAR)["figures"][key]
 
 
-def test_activity_person_times_and_service_hours(records):
+def test_volunteer_service_and_social_practice_are_counted_apart(records):
+    """The volunteer service at the home for the elderly is 志愿服务; the visit to the memorial hall is 社会实践,
+    not volunteer service; the hours of all activities are a figure of their own."""
     figures = compile_figures(records.school, YEAR)["figures"]
     assert figures["activities.total"]["value"] == 3
     assert figures["activities.person_times"]["value"] == 2 + 40
-    assert figures["service.activities"]["value"] == 2
-    assert figures["service.places"]["value"] == 2
-    assert figures["service.person_times"]["value"] == 42
-    assert Decimal(figures["service.hours"]["value"]) == Decimal("2.0") + Decimal("3.5") + Decimal("40.0")
+    assert Decimal(figures["activities.hours"]["value"]) == Decimal("2.0") + Decimal("3.5") + Decimal("40.0")
+    assert figures["service.activities"]["value"] == 1
+    assert figures["service.places"]["value"] == 1
+    assert figures["service.person_times"]["value"] == 2
+    assert Decimal(figures["service.hours"]["value"]) == Decimal("2.0") + Decimal("3.5")
+    assert figures["practice.activities"]["value"] == 1
+    assert figures["practice.places"]["value"] == 1
+    assert figures["practice.person_times"]["value"] == 40
+    assert Decimal(figures["practice.hours"]["value"]) == Decimal("40.0")
+    assert figures["activities.places"]["value"] == 2
     assert figures["activities.category.sports"]["value"] == 1
     assert figures["service.activities"]["previous"] == 1
 
@@ -125,10 +133,10 @@ def test_pipeline_steps_in_the_period(records):
 
 
 def test_activity_drilldown_sums_to_the_figure(records):
-    source, figure = find_figure("service.person_times", YEAR)
+    source, figure = find_figure("practice.person_times", YEAR)
     qs = drilldown_queryset(source, figure, records.school, YEAR)
-    assert qs.count() == 2
-    assert qs.aggregate(s=Sum("person_times"))["s"] == 42
+    assert [a.title for a in qs] == ["清明祭扫"]
+    assert qs.aggregate(s=Sum("person_times"))["s"] == 40
 
 
 def test_summary_prose_in_chinese_quotes_the_fund(records, party_secretary):
@@ -143,4 +151,5 @@ def test_summary_prose_in_chinese_quotes_the_fund(records, party_secretary):
         text = summary.sections.get(key=SectionKey.ACTIVITIES).narrative
         html = render_narrative(text, compile_figures(records.school, YEAR)["figures"])
     assert '共募集善款 <span class="fig">500.50</span> 元' in html
-    assert '服务时长 <span class="fig">45.5</span> 小时' in html
+    assert '<span class="fig">5.5</span>' in html  # volunteer service hours
+    assert '<span class="fig">45.5</span>' in html  # hours of all activities

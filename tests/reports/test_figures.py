@@ -5,9 +5,9 @@ import pytest
 from django.db.models import Sum
 
 from branches.periods import calendar_year
-from meetings.models import MeetingKind
+from meetings.models import MeetingKind, VoteKind
 from reports.figures import breakdowns, compile_figures, drilldown_queryset, find_figure, sources
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, VoteFactory
 from tests.reports.conftest import at, build_year
 
 pytestmark = pytest.mark.django_db
@@ -45,9 +45,18 @@ def test_joint_meetings_counted_per_semester_starting_in_the_year(year):
 
 
 def test_votes_follow_the_majority_rule(year):
+    general = MeetingFactory(organization=year.orgs.branch1, kind=MeetingKind.BRANCH_GENERAL, starts_at=at(2025, 6, 3))
+    VoteFactory(meeting=general, kind=VoteKind.ADMISSION, entitled=20, present=15, yes=12, no=3)
+    VoteFactory(meeting=general, kind=VoteKind.ADMISSION, entitled=20, present=15, yes=10, no=5)
     v = values(compile_figures(year.orgs.school, year.period))
-    assert v["votes.recommendation"] == 2
-    assert v["votes.recommendation.passed"] == 1  # 10 yes of 20 entitled is not more than half
+    assert v["votes.admission"] == 2
+    assert v["votes.admission.passed"] == 1  # 10 yes of 20 entitled is not more than half
+
+
+def test_a_recommendation_vote_not_yet_linked_to_a_nomination_is_no_推优(year):
+    """推优 is counted by its nomination (the 推优 page's rule): the two bare votes of the fixture are none."""
+    v = values(compile_figures(year.orgs.school, year.period))
+    assert v["votes.recommendation"] == v["recommendations.nominated"] == 0
 
 
 def test_organizations_officers_and_elections(year):

@@ -82,7 +82,7 @@ def test_drilldown_by_row_of_another_source_or_bad_value_is_404(theme_days, bran
     url = reverse("reports:drilldown", args=["meetings.total"])
     client = client_for(branch_secretary)
     params = {"org": theme_days.branch1.pk, "period": "year:2025"}
-    assert client.get(url, {**params, "by": "service.by_place", "val": "1"}).status_code == 404
+    assert client.get(url, {**params, "by": "activities.by_place", "val": "1"}).status_code == 404
     assert client.get(url, {**params, "by": "meetings.by_organization", "val": "x"}).status_code == 404
 
 
@@ -119,27 +119,50 @@ def activities(orgs):
         service_hours=Decimal("1000.0"),
     )
     Participation.objects.create(activity=c, person=s1)
+    base = Place.objects.create(organization=orgs.league, name="烈士陵园", kind=PlaceKind.EDUCATION_BASE)
+    d = Activity.objects.create(
+        title="清明祭扫主题教育",
+        category=Category.THEME_EDUCATION,
+        organization=orgs.class1,
+        starts_on=date(2025, 4, 4),
+        place=base,
+        service_hours=Decimal("2.0"),
+    )
+    Participation.objects.create(activity=d, person=s2)
     return orgs, march, home
 
 
-def test_activities_per_series_and_service_per_place(activities, branch_secretary, client_for):
+def test_activities_per_series_and_every_activity_per_place_by_kind(activities, branch_secretary, client_for):
     orgs, march, home = activities
     compiled = compile_figures(orgs.school, YEAR)
     (series,) = compiled["breakdowns"]["activities.by_series"]
     assert series["name"] == "三月文明礼貌月"
     assert series["values"] == {"activities.total": 2, "activities.person_times": 3, "activities.hours": "3.50"}
-    places = {r["name"]: r["values"] for r in compiled["breakdowns"]["service.by_place"]}
-    assert places["县敬老院"]["service.person_times"] == 2
-    assert places[None]["service.hours"] == "1000.00"  # no fixed place
+    rows = compiled["breakdowns"]["activities.by_place"]
+    # Every activity held at a place — the theme education at the education base too — places by kind
+    # (the home for the elderly before the education base); activities held nowhere in particular are not rows.
+    assert [(r["name"], r["group"]) for r in rows] == [("县敬老院", "elderly_home"), ("烈士陵园", "education_base")]
+    assert rows[0]["values"] == {"activities.total": 1, "activities.person_times": 2, "activities.hours": "3.50"}
+    assert rows[1]["values"] == {"activities.total": 1, "activities.person_times": 1, "activities.hours": "2.00"}
+    assert "service.by_place" not in compiled["breakdowns"]
     with translation.override("en"):
         tables = {t["key"]: t for t in section_tables("activities", compiled, {}, figure_linker(orgs.school, YEAR))}
-    place_rows = {r["cells"][0]["text"]: r for r in tables["service.by_place"]["rows"]}
-    assert place_rows["No fixed place"]["cells"][3]["text"] == "1,000"  # hours without pointless decimals
-    assert place_rows["县敬老院"]["cells"][3]["text"] == "3.5"
-    assert place_rows["Total"]["cells"][3]["text"] == "1,003.5"
-    url = place_rows["县敬老院"]["cells"][2]["url"]
-    response = client_for(branch_secretary).get(url)
-    assert response.status_code == 404  # the school's figures: the branch secretary may not view them
+    place_rows = {r["cells"][0]["text"]: r for r in tables["activities.by_place"]["rows"]}
+    assert place_rows["Home for the elderly: 县敬老院"]["cells"][3]["text"] == "3.5"
+    assert place_rows["Total"]["cells"][3]["text"] == "5.5"
+    url = place_rows["Patriotic education base: 烈士陵园"]["cells"][1]["url"]
+    assert client_for(branch_secretary).get(url).status_code == 404  # the school's figures: not the branch's
+
+
+def test_a_place_cell_lists_the_activities_held_there(activities, admin_user, client_for):
+    orgs, march, home = activities
+    compiled = compile_figures(orgs.school, YEAR)
+    with translation.override("en"):
+        tables = {t["key"]: t for t in section_tables("activities", compiled, {}, figure_linker(orgs.school, YEAR))}
+    place_rows = {r["cells"][0]["text"]: r for r in tables["activities.by_place"]["rows"]}
+    response = client_for(admin_user).get(place_rows["Patriotic education base: 烈士陵园"]["cells"][1]["url"])
+    assert [a.title for a in response.context["page_obj"]] == ["清明祭扫主题教育"]
+    assert response.context["value"] == "1"
 
 
 def test_breakdown_cell_lists_exactly_its_rows(activities, admin_user, client_for):
@@ -205,11 +228,12 @@ def test_xlsx_tables_keep_numbers_with_formats(activities, admin_user, client_fo
         summary = summary_create(organization=orgs.school, period=YEAR, by=admin_user)
     response = client_for(admin_user).get(reverse("reports:xlsx", args=[summary.pk]))
     wb = load_workbook(io.BytesIO(response.content))
-    ws = wb["Service and practice per place"]
+    ws = wb["Activities per place"]
     rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
-    hours = rows["No fixed place"][3]
-    assert hours.value == 1000 and hours.number_format == "#,##0"
-    assert rows["县敬老院"][3].value == Decimal("3.5") and rows["县敬老院"][3].number_format == "#,##0.0"
+    hours = rows["Patriotic education base: 烈士陵园"][3]
+    assert hours.value == 2 and hours.number_format == "#,##0"
+    elderly = rows["Home for the elderly: 县敬老院"][3]
+    assert elderly.value == Decimal("3.5") and elderly.number_format == "#,##0.0"
     assert any(name.startswith("Meetings against the rules") for name in wb.sheetnames)
 
 
