@@ -284,7 +284,8 @@ def league_turning(user, year: int, *, organization: Organization | None = None)
     qs = people_for(
         user,
         Person.objects.active()
-        .filter(league_joined_on__isnull=False, league_left_on__isnull=True, birth_date__year=year - LEAGUE_AGE_LIMIT)
+        .league_members()
+        .filter(birth_date__year=year - LEAGUE_AGE_LIMIT)
         .select_related("organization"),
     ).annotate(holds_league_post=Exists(posts))
     if organization is not None:
