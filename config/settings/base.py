@@ -166,6 +166,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://partyleague")}
 PARTYLEAGUE_CACHE_SECONDS = env.int("PARTYLEAGUE_CACHE_SECONDS", default=3600)
 
+# The Fernet key `manage.py backup` encrypts archives with and `restore` opens them with (make one with
+# `manage.py backup --generate-key`; docs/backups.md). Empty: archives are written unencrypted, owner-only.
+PARTYLEAGUE_BACKUP_KEY = env("PARTYLEAGUE_BACKUP_KEY", default="")
+
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
