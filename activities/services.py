@@ -1,7 +1,6 @@
 """Writes of the activities app: participants (whole classes with exceptions, head counts, Excel import)."""
 
 import re
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from branches.models import PATH_STEP, Organization
+from core import spreadsheets
 from members.models import Person
 
 from .models import Activity, HeadCount, Participation
@@ -132,26 +132,13 @@ def _norm(text: str) -> str:
     return re.sub(r"(团支部|党支部|党小组)$", "", text)
 
 
-def _read_sheet(upload) -> list[tuple]:
-    from openpyxl import load_workbook
+IMPORT_LIMITS = spreadsheets.Limits(rows=MAX_IMPORT_ROWS, columns=40, cell_chars=500)
 
-    name = (getattr(upload, "name", "") or "").lower()
-    if not name.endswith(".xlsx"):
-        raise ValidationError(_("Upload an Excel workbook (.xlsx)."), code="not_xlsx")
-    try:
-        wb = load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ValidationError(_("This file could not be read as an Excel workbook (.xlsx)."), code="bad_xlsx") from exc
-    ws = wb.worksheets[0]
-    rows = []
-    for row in ws.iter_rows(values_only=True):
-        rows.append(tuple("" if v is None else v for v in row))
-        if len(rows) > MAX_IMPORT_ROWS + 1:
-            raise ValidationError(
-                _("The workbook has more than %(n)s rows; split it.") % {"n": MAX_IMPORT_ROWS}, code="too_many"
-            )
-    wb.close()
-    return rows
+
+def _read_sheet(upload) -> list[tuple]:
+    """The first sheet's rows, read within `IMPORT_LIMITS` (`core.spreadsheets`), empty cells as ""."""
+    rows = spreadsheets.read_upload(upload, limits=IMPORT_LIMITS, formats=("xlsx",))
+    return [tuple("" if v is None else v for v in row) for row in rows]
 
 
 def participants_import_parse(*, activity: Activity, upload, people=None) -> ImportResult:

@@ -96,6 +96,9 @@ class PersonForm(VersionedModelForm):
             "notes",
         ]
         widgets = {"birth_date": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        # An ID number is unique in the whole database, and its holder may be in a branch or school the user
+        # cannot see: the refusal says nothing of them (the roster import's words, `roster.unusable_id_number`).
+        error_messages = {"id_number": {"unique": _("This ID number cannot be used.")}}
 
     def __init__(self, *args, organizations=None, party_organizations=None, show_sensitive: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

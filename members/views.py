@@ -558,22 +558,20 @@ def roster_upload(request):
     form = RosterUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         f = form.cleaned_data["file"]
-        batch = RosterImport.objects.create(user=request.user, filename=f.name[:200], content=f.read())
+        batch = roster.roster_import_create(user=request.user, filename=f.name, content=f.read())
         return redirect("members:import_preview", pk=batch.pk)
-    return render(request, "members/roster_upload.html", {"form": form})
+    return render(request, "members/roster_upload.html", {"form": form, "limits": roster.LIMITS})
 
 
 def roster_preview(request, pk):
     batch = get_object_or_404(RosterImport, pk=pk, user=request.user)
-    preview = roster.parse(batch.filename, bytes(batch.content), request.user)
+    preview = roster.preview_for(batch, request.user)
     if request.method == "POST" and batch.applied_at is None:
         try:
-            created, updated = roster.apply(preview, by=request.user)
+            created, updated = roster.roster_import_apply(batch=batch, preview=preview, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            batch.applied_at, batch.created_count, batch.updated_count = timezone.now(), created, updated
-            batch.save()
             messages.success(request, _("Import done: %(c)s added, %(u)s updated.") % {"c": created, "u": updated})
             return redirect("members:list")
     return render(request, "members/roster_preview.html", {"batch": batch, "preview": preview})
