@@ -132,7 +132,7 @@ BY_ORGANIZATION = Breakdown(
 )
 
 
-# --- votes (admission, conversion, 推优) ----------------------------------------------------------------
+# --- votes (admission, conversion) ----------------------------------------------------------------------
 
 
 def _votes(root, period):
