@@ -9,7 +9,8 @@ the height) of that declared `<dimension>`, so a small file took hundreds of MB.
   rows are read with an explicit width of `Limits.columns + 1`, so openpyxl never pads beyond it;
 - a sheet with data in more rows or columns than the limits, a cell longer than `Limits.cell_chars` or
   more text than `Limits.text_chars` in all is refused with a message that says which limit it passed;
-- a CSV file is held to the same limits and to `Limits.file_bytes`.
+- a CSV file is held to the same limits, to `Limits.file_bytes`, and to lines no longer than a row within
+  the limits can be.
 
 `read_table` returns the rows as lists of plain values (str, int, float, bool or None; dates as ISO
 text), JSON-ready, so an import can keep what it parsed instead of reading the file again. Blank rows
@@ -22,6 +23,7 @@ a stored code and params again in the current language.
 
 import csv
 import io
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -70,6 +72,7 @@ MESSAGES = {
     "bad_dimension": _("The workbook declares a sheet larger than Excel allows (%(ref)s): it is not accepted."),
     "too_many_rows": _("The sheet has more than %(n)s rows below its header; split it into several files."),
     "too_many_columns": _("The sheet has more than %(n)s columns; keep only the columns the import reads."),
+    "line_too_long": _("Line %(line)s is longer than %(n)s characters."),
     "cell_too_long": _("Cell %(cell)s holds more than %(n)s characters."),
     "too_much_text": _("The sheet holds more than %(n)s characters in all; split it into several files."),
 }
@@ -161,9 +164,23 @@ def _read_csv(content: bytes, limits: Limits) -> list[list]:
     else:
         raise refusal("encoding")
     try:
-        return _collect(csv.reader(io.StringIO(text, newline="")), limits)
+        return _collect(csv.reader(_lines(text, limits)), limits)
     except csv.Error as exc:
         raise refusal("bad_csv") from exc
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str, limits: Limits):
+    """The text's lines (as a file opened with newline="" gives them to `csv`), refusing a line longer
+    than a row within the limits can be (every cell full and quoted): the csv module would build a list
+    of every field of it first (a 10 MB line of commas took 150 MB)."""
+    longest = limits.columns * (limits.cell_chars + 3)
+    for number, match in enumerate(_LINE.finditer(text), start=1):
+        if match.end() - match.start() > longest:
+            raise refusal("line_too_long", line=number, n=longest)
+        yield match.group()
 
 
 def _blank(row) -> bool:

@@ -157,6 +157,9 @@ def test_a_workbook_that_unpacks_to_too_much_is_refused_unread(admin_user, orgs)
 def test_an_overlong_cell_and_an_oversized_csv_are_refused(admin_user, orgs):
     preview = roster.parse("roster.csv", csv_bytes([row(), row(notes="长" * 1001)]), admin_user)
     assert preview.errors == ["Cell L3 holds more than 1000 characters."]
+    commas = csv_bytes([row()]) + b"," * 100_000 + b"\r\n"  # 100,001 empty fields on one line
+    longest = roster.LIMITS.columns * (roster.LIMITS.cell_chars + 3)
+    assert roster.parse("roster.csv", commas, admin_user).errors == [f"Line 3 is longer than {longest} characters."]
     big = csv_bytes([row(notes="x" * 900) for _ in range(12_000)])
     assert len(big) > 10 * MB
     assert "The file is too large" in roster.parse("roster.csv", big, admin_user).errors[0]
