@@ -39,7 +39,7 @@ def _get_meeting(request, pk, *, edit=False) -> Meeting:
 
 def _org_filter(request, param="org"):
     value = request.GET.get(param, "")
-    if not value.isdigit():
+    if not value.isdecimal():  # isdigit() lets "²" through, which int() refuses
         return None
     return viewable_organizations(request.user).filter(pk=value).first()
 

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Values come from the environment (django-environ); a `.env`
 file in the project folder is read when present."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -47,6 +49,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.ControlCharactersMiddleware",  # before anything reads a parameter; after the language is set
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -125,9 +128,30 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 
+
+def _proxy_networks(name: str, default: list[str]) -> list[str]:
+    values = [v.strip() for v in env.list(name, default=default) if v.strip()]
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {value!r} is not an IP address or network.") from exc
+    return values
+
+
+# The reverse proxies (nginx) whose X-Forwarded-For is believed: addresses or networks. Behind them the
+# client's address is read from that header (core.clientip), for the audit trail and the login lockout
+# alike; a request from any other peer is taken at its REMOTE_ADDR, whatever headers it sends.
+PARTYLEAGUE_TRUSTED_PROXIES = _proxy_networks("PARTYLEAGUE_TRUSTED_PROXIES", default=[])
+
+# Login lockout (core.lockout, docs/security.md): 5 failures lock an account from one address, 30 failures
+# over all accounts lock the address (0: never), each for 15 minutes after the latest failure.
+AXES_HANDLER = "core.lockout.TwoTierLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+PARTYLEAGUE_ADDRESS_FAILURE_LIMIT = env.int("PARTYLEAGUE_ADDRESS_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -3,10 +3,14 @@
 Every page of the permission matrix that answers the administrator is sent junk query strings (invalid
 page numbers, broken periods, SQL-looking sorts, repeated parameters, overlong text, non-UTF-8 bytes), and
 every form is posted junk: overlong strings, wrong types, negative and huge numbers, impossible dates,
-unknown choices and ids, a NUL character, a junk upload, and a body that is not UTF-8. The form's own
+unknown choices and ids, control characters, a junk upload, and a body that is not UTF-8. The form's own
 field names are read from its page, so a new field is junk-tested without touching this file. The
 requests carry the `django_language=zh-hans` cookie: a form shown again with errors must show them in
 Chinese. A branch secretary gets the same treatment on the pages open to them.
+
+At the end: a NUL byte or another control character in a query string or a form (refused with a 400 page
+or removed, core.middleware.ControlCharactersMiddleware), calendar months out of range, the grant form's
+class parameter, and ids written in other digits than 0-9.
 """
 
 import re
@@ -16,7 +20,10 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from branches.models import Organization, OrgKind
+from tests.security.conftest import table_fingerprint
 from tests.security.test_permission_matrix import SPEC, XFAIL, expected
 
 pytestmark = pytest.mark.django_db
@@ -39,6 +46,8 @@ JUNK_QUERIES = [
         "category": "zzz",
         "grade": "abc",
         "active": "9",
+        "class": "abc",
+        "month": "9999-12",
     },
     {
         "page": "-1",
@@ -69,7 +78,9 @@ JUNK = {
     "select": {"long": LONG, "types": "999999999", "negative": "zzz", "huge": HUGE},
     "checkbox": {"long": LONG, "types": "zzz", "negative": "-1", "huge": HUGE},
     "email": {"long": LONG, "types": "not-an-email", "negative": "-1", "huge": HUGE},
-    "text": {"long": LONG, "types": "💥\x00", "negative": "-1", "huge": HUGE},
+    # Not a NUL: the middleware answers 400 to one before the form sees the other fields' junk of the round
+    # (tested on its own below); these control characters are removed instead.
+    "text": {"long": LONG, "types": "💥\x0b\x1b", "negative": "-1", "huge": HUGE},
 }
 KIND_OF_INPUT = {
     "number": "number",
@@ -322,3 +333,136 @@ def test_junk_query_strings_as_a_branch_secretary(demo_files, zh_client, role, n
 def test_junk_posts_as_a_branch_secretary(demo_files, zh_client, role, name):
     demo_files.login(zh_client, role)
     _post_junk(zh_client, demo_files, name, ["types"])
+
+
+# --- Control characters ----------------------------------------------------------------------------------
+# PostgreSQL cannot hold or even compare a NUL, so a NUL in a search answered 500 on every list and lookup
+# (SQLite took it). core.middleware.ControlCharactersMiddleware refuses it, and any control character but tab
+# in a query string, before a view runs: 400 with a page that says why.
+
+
+def _refused(response) -> bool:
+    return response.status_code == 400 and "core/bad_input.html" in [t.name for t in response.templates]
+
+
+def _get_pages(role):
+    for name in sorted(SPEC):
+        entry = SPEC[name]
+        if expected(entry, role, "GET") == "ok" and entry.get != "post_only":
+            yield name
+
+
+def test_a_nul_byte_in_any_query_string_is_refused_with_a_clear_page(demo_files, zh_client):
+    demo_files.login(zh_client, "admin")
+    wrong = []
+    for name in _get_pages("admin"):
+        path = urlsplit(url_of(demo_files, name)).path
+        response = zh_client.get(path, {"q": "\x00"})
+        if not _refused(response):
+            wrong.append(f"{name}: {response.status_code}")
+    assert not wrong, f"a NUL in ?q= was not refused: {wrong}"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"q": "王\x00"}, {"page": "1\x00"}, {"year": "2026\x00"}, {"org\x00": "1"}, {"q": "a\rb"}, {"q": "a\nb"}],
+    ids=["q", "page", "year", "name", "cr", "lf"],
+)
+def test_control_characters_in_a_list_filter_are_refused(demo_files, zh_client, query):
+    demo_files.login(zh_client, "admin")
+    response = zh_client.get(reverse("meetings:list"), query)
+    assert _refused(response)
+    # A pasted tab is no reason to refuse a search.
+    assert zh_client.get(reverse("meetings:list"), {"q": "王\t"}).status_code == 200
+
+
+def test_the_login_page_refuses_a_nul_too(client, db):
+    client.raise_request_exception = False
+    assert _refused(client.get(reverse("login"), {"next": "/\x00"}))
+    assert _refused(client.post(reverse("login"), {"username": "admin\x00", "password": "x"}))
+
+
+def _class_branch_form(demo, **changes):
+    data = {
+        "parent": demo.orgs["league"].pk,
+        "kind": OrgKind.LEAGUE_BRANCH,
+        "name": "高二（9）班团支部",
+        "grade": 2025,
+        "class_number": 9,
+        "sort_order": 0,
+        "notes": "",
+    }
+    return {**data, **changes}
+
+
+def test_a_nul_byte_in_a_form_is_refused_and_nothing_is_saved(demo_files, zh_client):
+    demo_files.login(zh_client, "admin")
+    before = table_fingerprint()
+    response = zh_client.post(reverse("branches:create"), _class_branch_form(demo_files, name="高二（9）\x00班团支部"))
+    assert _refused(response)
+    assert table_fingerprint() == before
+
+
+def test_other_control_characters_pasted_into_a_form_are_removed_keeping_line_breaks(demo_files, zh_client):
+    """Text pasted from a slide carries a vertical tab for its line breaks: the form is saved without it (a
+    control character cannot be written into the Word and Excel exports), its tabs and line breaks kept."""
+    demo_files.login(zh_client, "admin")
+    form = _class_branch_form(demo_files, name="高二（9）\x0b班团支部", notes="第一行\r\n第二行\x0b\x1b[31m\t第三行")
+    response = zh_client.post(reverse("branches:create"), form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    org = Organization.objects.get(name="高二（9）班团支部")
+    assert org.notes == "第一行\r\n第二行[31m\t第三行"
+
+
+# --- Out-of-range months and ids -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0001-01", "3000-06"])
+def test_a_calendar_month_out_of_range_shows_this_month(demo_files, zh_client, month):
+    """9999-12 has no next month and 0001-01 no week before it (both answered 500); no school plans
+    meetings in the year 3000 either."""
+    demo_files.login(zh_client, "admin")
+    response = zh_client.get(reverse("meetings:calendar"), {"month": month})
+    assert response.status_code == 200
+    assert response.context["first"] == timezone.localdate().replace(day=1)
+
+
+def test_the_grant_forms_class_parameter_is_parsed_safely(demo_files, zh_client):
+    demo_files.login(zh_client, "admin")
+    url = reverse("finance:grant_create", args=[demo_files.objs["fund"].pk])
+    for junk in ("abc", "²", "1.5", "1e3", HUGE, "-1"):
+        response = zh_client.get(url, {"class": junk})
+        assert response.status_code == 200, f"?class={junk} answered {response.status_code}"
+        assert response.context["chosen"] is None
+    chosen = demo_files.orgs["class1"]
+    assert zh_client.get(url, {"class": chosen.pk}).context["chosen"] == chosen
+
+
+# An id parameter written in other digits ("²" passes str.isdigit(), int() refuses it) answered 500 on these
+# pages, in views other teams own; each is reported with its fix (isdecimal(), or int() inside try). The test
+# fails when one of them is fixed, so that its entry is removed here.
+OTHER_DIGITS_KNOWN_500: dict[str, str] = {
+    "activities:participants": "?organizations=² (activities.views: v.isdigit() before pk__in)",
+    "activities:series_list": "?year=² (activities.views.series_list: int(year) after isdigit())",
+    "branches:create": "?parent=² (branches.views: isdigit() before get_object_or_404)",
+    "meetings:create": "?org=² (meetings.views._choose_org_and_kind: isdigit() before filter)",
+    "members:appraisal": "?org=² (members.views: isdigit() before get_object_or_404)",
+    "members:board": "?org=² (members.views: isdigit() before get_object_or_404)",
+    "members:league_sheet": "?org=² (members.views: isdigit() before get_object_or_404)",
+    "members:person_lookup": "?org=² (members lookup filters: isdigit())",
+}
+OTHER_DIGITS = "²"
+ID_PARAMETERS = ("org", "parent", "year", "class", "page", "summary", "series", "person", "grade", "vote")
+ID_PARAMETERS += ("organizations", "people", "visitors", "drive", "fund", "kind", "month", "val")
+
+
+def test_ids_written_in_other_digits_never_give_a_500(demo_files, zh_client):
+    demo_files.login(zh_client, "admin")
+    failing = set()
+    for name in _get_pages("admin"):
+        path = urlsplit(url_of(demo_files, name)).path
+        for query in ({key: OTHER_DIGITS for key in ID_PARAMETERS}, {"by": "organization", "val": OTHER_DIGITS}):
+            if zh_client.get(path, query).status_code >= 500:
+                failing.add(name)
+    assert failing - set(OTHER_DIGITS_KNOWN_500) == set(), "new 500s"
+    assert set(OTHER_DIGITS_KNOWN_500) - failing == set(), "fixed: remove them from OTHER_DIGITS_KNOWN_500"
