@@ -2,7 +2,7 @@
 in person-times, Party–League joint meetings per semester, votes, and the frequency check against the
 rules. Declared here, on this app's querysets; `reports` compiles them."""
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +16,7 @@ from .models import (
     LEAGUE_MEETING_KINDS,
     PARTY_MEETING_KINDS,
     PERSON_TIMES_FIELD,
+    VOTE_PASSED,
     Meeting,
     MeetingKind,
     Vote,
@@ -142,12 +143,11 @@ def _votes(root, period):
         Vote.objects.filter(subtree_q(root, "meeting__organization"), held_q(prefix="meeting__"))
         .filter(meeting__starts_at__gte=start, meeting__starts_at__lt=end)
         .select_related("meeting__organization", "subject")
-        .alias(present2=F("present") * 2, yes2=F("yes") * 2)
     )
 
 
-# The vote rule (DESIGN §2), as a filter: more than half present, "yes" more than half of those entitled.
-PASSED = Q(present2__gt=F("entitled"), yes2__gt=F("entitled"))
+# The vote rule (DESIGN §2) as a filter: its one home is meetings.models (`Vote.passed`, `Vote.objects.passed()`).
+PASSED = VOTE_PASSED
 
 
 def _vote_figures(period) -> list[Figure]:

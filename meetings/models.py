@@ -5,7 +5,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -282,6 +283,24 @@ class VoteKind(models.TextChoices):
 PERSON_VOTE_KINDS = frozenset({VoteKind.ADMISSION, VoteKind.CONVERSION, VoteKind.RECOMMENDATION})
 
 
+# The vote rule (DESIGN §2), in one place: more than half of those entitled to vote present, and "yes" from
+# more than half of those entitled. Its check is `Vote.quorum` / `Vote.passed`, its filter
+# `Vote.objects.passed()` (VOTE_PASSED as a Q, for figures); tests/meetings/test_vote_rule.py checks they agree.
+def majority_of(entitled: int) -> int:
+    """More than half of `entitled`: the fewest present for a quorum, and the fewest "yes" to pass."""
+    return entitled // 2 + 1
+
+
+VOTE_QUORUM = Q(GreaterThan(F("present") * 2, F("entitled")))
+VOTE_PASSED = VOTE_QUORUM & Q(GreaterThan(F("yes") * 2, F("entitled")))
+
+
+class VoteQuerySet(models.QuerySet):
+    def passed(self):
+        """The votes that carried (`Vote.passed`)."""
+        return self.filter(VOTE_PASSED)
+
+
 class Vote(models.Model):
     """A vote on one agenda item, about one person where it decides a pipeline step. The numbers are
     entered once here; the member's pipeline step refers to this vote (no double entry).
@@ -306,6 +325,7 @@ class Vote(models.Model):
     no = models.PositiveIntegerField(pgettext_lazy("vote", "no"), default=0)
     abstain = models.PositiveIntegerField(pgettext_lazy("vote", "abstain"), default=0)
 
+    objects = VoteQuerySet.as_manager()
     history = audit_history()
 
     class Meta:
@@ -364,12 +384,17 @@ class Vote(models.Model):
             raise ValidationError(errors)
 
     @property
+    def majority(self) -> int:
+        """How many must be present, and how many must vote "yes", for the vote to carry."""
+        return majority_of(self.entitled)
+
+    @property
     def quorum(self) -> bool:
-        return self.present * 2 > self.entitled
+        return self.present >= self.majority
 
     @property
     def passed(self) -> bool:
-        return self.quorum and self.yes * 2 > self.entitled
+        return self.quorum and self.yes >= self.majority
 
 
 def _attachment_path(instance, filename: str) -> str:

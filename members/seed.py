@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 
 from branches.models import Officer, OrgKind, Post
-from meetings.models import Meeting, MeetingKind, Vote, VoteKind
+from meetings.models import Meeting, MeetingKind, Vote, VoteKind, majority_of
 
 from . import services
 from .dates import add_months, add_years, quarter_bounds, quarter_of
@@ -274,7 +274,7 @@ class _Meetings:
 
     def vote(self, org, kind, day: date, subject: Person, vote_kind: str, *, entitled: int) -> Vote:
         key = (org.pk, kind, day)
-        present = max(entitled // 2 + 1, entitled - self.ctx.rng.randint(0, 2))
+        present = max(majority_of(entitled), entitled - self.ctx.rng.randint(0, 2))
         if key not in self.cache:
             topic = {
                 MeetingKind.BRANCH_GENERAL: "支部党员大会：讨论接收预备党员和预备党员转正",
@@ -284,7 +284,7 @@ class _Meetings:
         meeting = self.cache[key]
         no = self.ctx.rng.randint(0, 1)
         abstain = self.ctx.rng.randint(0, 1)
-        yes = max(entitled // 2 + 1, meeting.present_count - no - abstain)
+        yes = max(majority_of(entitled), meeting.present_count - no - abstain)
         no = min(no, meeting.present_count - yes)
         abstain = max(0, min(abstain, meeting.present_count - yes - no))
         return Vote.objects.create(

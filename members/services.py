@@ -211,7 +211,7 @@ def vote_identity_problem(vote: Vote, *, person: Person, kind: str, meeting_kind
 def vote_result_problem(vote: Vote) -> str | None:
     """Why the vote did not pass, in numbers (DESIGN §2): more than half of those entitled present, and
     "yes" from more than half of those entitled."""
-    need = vote.entitled // 2 + 1
+    need = vote.majority
     if not vote.quorum:
         return _(
             "The vote did not pass: %(present)s of %(entitled)s entitled members were present; more than half "

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from branches.models import OrgKind
 from branches.periods import Period
 from branches.periods import custom as custom_period
+from meetings.frequency import R_JOINT
 from meetings.models import MeetingKind
 
 from .figures import find_breakdown, sources
@@ -28,7 +29,6 @@ from .models import SectionKey
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li"}
 TOKEN_RE = re.compile(r"\[\[([a-z0-9_.\-]+)\]\]")
 PROMPT_OPEN, PROMPT_CLOSE = "【", "】"
-JOINT_MEETINGS_PER_SEMESTER = 2  # the school's rule (DESIGN §3)
 
 
 # --- sanitizing ----------------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ class FundTable:
 
 
 def frequency_rules() -> dict:
-    from meetings.frequency import R_JOINT, RULES_BY_ORG_KIND
+    from meetings.frequency import RULES_BY_ORG_KIND
 
     rules = {r.code: r for group in RULES_BY_ORG_KIND.values() for r in group}
     rules[R_JOINT.code] = R_JOINT
@@ -441,7 +441,7 @@ TABLES = {
             "joint",
             gettext_lazy("Party–League joint meetings per semester"),
             _prefixed("meetings.joint."),
-            target=lambda key, figures: JOINT_MEETINGS_PER_SEMESTER,
+            target=lambda key, figures: R_JOINT.minimum,
         ),
         Table("votes", gettext_lazy("Votes"), _prefixed("votes.")),
         Table(
@@ -667,7 +667,7 @@ def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
                 "The rule asks for at least %(rule)s Party–League joint meetings each semester "
                 "(plan, progress and summary meetings). Joint meetings held — %(list)s."
             )
-            % {"rule": JOINT_MEETINGS_PER_SEMESTER, "list": _("; ").join(held)}
+            % {"rule": R_JOINT.minimum, "list": _("; ").join(held)}
         )
     if _val(figures, "frequency.required"):
         out += _p(
