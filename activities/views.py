@@ -20,6 +20,7 @@ from branches.permissions import (
     scope,
     viewable_organizations,
 )
+from core.audit import log_export
 from core.exports import Sheet, too_many_rows, xlsx_response
 from core.forms import errors_text
 from core.pagination import paginate
@@ -95,7 +96,8 @@ def activity_export(request):
     _form, params = _filtered(request)
     period = params.get("period") or calendar_year(timezone.localdate().year)
     activities = selectors.filtered_activities(request.user, params={**params, "period": period})
-    refused = too_many_rows(activities.count())
+    n = activities.count()
+    refused = too_many_rows(n)
     if refused:
         messages.warning(request, refused)
         return redirect(f"{reverse('activities:list')}?{request.GET.urlencode()}")
@@ -126,7 +128,9 @@ def activity_export(request):
             ]
         yield [period.label, _("Total"), "", "", "", "", grand.person_times, grand.hours]
 
-    return xlsx_response(_("activities.xlsx"), [Sheet(title=_("Activities"), headers=headers, rows=rows())])
+    response = xlsx_response(_("activities.xlsx"), [Sheet(title=_("Activities"), headers=headers, rows=rows())])
+    log_export(request, "activities", rows=n)
+    return response
 
 
 def activity_detail(request, pk):

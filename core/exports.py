@@ -4,7 +4,10 @@ returns it as a download.
 The workbook is written in openpyxl's write-only mode: rows are taken one at a time from `Sheet.rows`
 (a list, or better a generator over `queryset.iterator()`) and streamed into the file, so memory stays
 flat whatever the number of rows. Column widths are sized from the header and the first
-`WIDTH_SAMPLE` rows (write-only sheets need them before the first row)."""
+`WIDTH_SAMPLE` rows (write-only sheets need them before the first row).
+
+Every export of personal data is logged by its view once the file is built (`core.audit.log_export`,
+`Counted` counts the rows on the way)."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -78,6 +81,20 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     response = HttpResponse(workbook_bytes(sheets), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+class Counted:
+    """Rows passed through while counted, for the export's log entry (`core.audit.log_export`): the rows
+    stream into the file once, and `count` says how many went."""
+
+    def __init__(self, rows: Iterable[Sequence]):
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
 
 
 def too_many_rows(count: int) -> str | None:

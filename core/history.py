@@ -1,5 +1,14 @@
 """Reading the audit trail: which models are audited, which organization owns a record (for access
-checks, also for a deleted record via its last historical copy), and what each change changed."""
+checks, also for a deleted record via its last historical copy), and what each change changed.
+
+A change of a sensitive field (an ID number, a phone, a salary) is shown masked to whoever may not read
+the field on the record's own page (docs/privacy.md). core knows no app's rule: the app that owns the
+model declares its sensitive fields, their masks and the rule with `register_sensitive` when it is ready
+(members: `Person`; finance: `DuesAccount`)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist
@@ -48,9 +57,36 @@ def owning_organization(obj):
     return None
 
 
-def changes(records) -> list[dict]:
+@dataclass(frozen=True)
+class SensitiveFields:
+    masks: dict[str, Callable[[Any], str]]  # field name -> the value as shown masked
+    can_see: Callable[[Any, Any], bool]  # (user, record as the model instance) -> may read the values
+
+
+_SENSITIVE: dict[str, SensitiveFields] = {}
+
+
+def register_sensitive(model, *, masks: dict[str, Callable[[Any], str]], can_see: Callable[[Any, Any], bool]):
+    """Declare the sensitive fields of `model`: the history shows each through its mask unless
+    `can_see(user, instance)` (the owning app's rule, the one its pages apply). Called from the app's
+    `AppConfig.ready`."""
+    _SENSITIVE[model._meta.label_lower] = SensitiveFields(masks, can_see)
+
+
+def masks_for(user, record) -> dict[str, Callable[[Any], str]]:
+    """The masks the history of `record`'s object needs for `user` (decided on `record`, the latest
+    historical copy, as the object stands): {} when the user may read every field."""
+    rule = _SENSITIVE.get(record.instance_type._meta.label_lower)
+    if rule is None or rule.can_see(user, record.instance):
+        return {}
+    return rule.masks
+
+
+def changes(records, *, masks: dict[str, Callable[[Any], str]] | None = None) -> list[dict]:
     """[{record, changes: [(field verbose name, old, new)]}] newest first, diffing each historical record
-    against the one before it, in memory."""
+    against the one before it, in memory. A field in `masks` (see `masks_for`) shows its old and new
+    values masked."""
+    masks = masks or {}
     records = list(records)
     out = []
     for i, record in enumerate(records):
@@ -60,6 +96,9 @@ def changes(records) -> list[dict]:
             delta = record.diff_against(prev)
             for change in delta.changes:
                 field = record.instance_type._meta.get_field(change.field)
-                diffs.append((field.verbose_name, change.old, change.new))
+                old, new = change.old, change.new
+                if change.field in masks:
+                    old, new = masks[change.field](old), masks[change.field](new)
+                diffs.append((field.verbose_name, old, new))
         out.append({"record": record, "changes": diffs})
     return out

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from branches.permissions import access, can_view
 from core.pagination import paginate
 
-from .history import audited_model, changes, owning_organization
+from .history import audited_model, changes, masks_for, owning_organization
 
 
 def permission_denied(request, exception=None):
@@ -25,7 +25,8 @@ def server_error(request):
 
 
 def record_history(request, label, pk):
-    """The audit trail of one record (also of a deleted one): who changed what, when and from where."""
+    """The audit trail of one record (also of a deleted one): who changed what, when and from where;
+    sensitive fields masked for those who may not read them on the record's page."""
     model = audited_model(label)
     if model is None:
         raise Http404
@@ -43,7 +44,7 @@ def record_history(request, label, pk):
             "label": label,
             "verbose_name": model._meta.verbose_name,
             "pk": pk,
-            "entries": changes(records[:200]),
+            "entries": changes(records[:200], masks=masks_for(request.user, latest)),
             "latest": latest,
             "exists": model.objects.filter(pk=pk).exists(),
             "is_admin": access(request.user).is_admin,

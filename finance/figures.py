@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.figures import Breakdown, Column, Figure, Source
 
 from .models import DuesKind, DuesPayment, FundEntry
-from .selectors import GRANTED_Q, LIVE_GRANT_Q, RAISED_Q
+from .selectors import GRANTED_Q, LIVE_GRANT_Q, RAISED_Q, mask_name
 
 
 def _fund_entries(root, period):
@@ -27,7 +27,8 @@ FUND_COLUMNS = [
     Column(_("Date"), lambda e: e.entry_date),
     Column(_("Kind"), lambda e: e.get_kind_display()),
     Column(_("Amount (yuan)"), lambda e: e.amount),
-    Column(_("Donor / recipient"), lambda e: e.donor or e.recipient or e.donor_name or ""),
+    # A recipient as on the public notice (邓某某): who was aided is read on the fund's ledger (finance.access).
+    Column(_("Donor / recipient"), lambda e: e.donor or e.donor_name or mask_name(e.recipient)),
 ]
 
 FUND = Source(

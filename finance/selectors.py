@@ -132,21 +132,25 @@ def fund_years(fund: AidFund) -> list[dict]:
     return out[::-1]
 
 
-def ledger_entries(fund: AidFund, period: Period | None = None, search: str = "", newest_first: bool = True):
-    """The fund's entries with what the ledger shows of them, newest first by default."""
+def ledger_entries(
+    fund: AidFund, period: Period | None = None, search: str = "", newest_first: bool = True, *, names: bool = True
+):
+    """The fund's entries with what the ledger shows of them, newest first by default. Without `names`
+    (`finance.access.can_see_recipients`) the search does not look at recipients' names and grants'
+    reasons, which such a reader is not shown."""
     qs = FundEntry.objects.filter(fund=fund).select_related(
         "donor", "recipient", "recipient__organization", "drive", "reverses", "reversal"
     )
     if period is not None:
         qs = qs.filter(entry_date__gte=period.start, entry_date__lte=period.end)
     if search:
-        qs = qs.filter(
-            Q(donor__name__icontains=search)
-            | Q(donor_name__icontains=search)
-            | Q(recipient__name__icontains=search)
-            | Q(receipt_number__icontains=search)
-            | Q(reason__icontains=search)
-        )
+        found = Q(donor__name__icontains=search) | Q(donor_name__icontains=search)
+        found |= Q(receipt_number__icontains=search)
+        if names:
+            found |= Q(recipient__name__icontains=search) | Q(reason__icontains=search)
+        else:
+            found |= Q(reason__icontains=search) & ~Q(kind=EntryKind.GRANT)
+        qs = qs.filter(found)
     return qs.order_by("-entry_date", "-pk") if newest_first else qs.order_by("entry_date", "pk")
 
 
@@ -174,10 +178,11 @@ def with_running_balance(fund: AidFund, rows: list[FundEntry]) -> list[FundEntry
     return rows
 
 
-def ledger_export_rows(fund: AidFund, period: Period | None = None):
+def ledger_export_rows(fund: AidFund, period: Period | None = None, *, names: bool = True):
     """The ledger oldest first as export rows (date, kind, donor / recipient, drive, receipt, reason or
     note, amount, balance after the entry): one aggregate for the balance carried into the period, then
-    the entries read in chunks as tuples, the balance kept along the way."""
+    the entries read in chunks as tuples, the balance kept along the way. Without `names`
+    (`finance.access.can_see_recipients`) a grant's recipient is masked ("邓某某") and its reason left out."""
     qs = FundEntry.objects.filter(fund=fund)
     carried = ZERO
     if period is not None:
@@ -190,13 +195,15 @@ def ledger_export_rows(fund: AidFund, period: Period | None = None):
     for day, kind, donor, donor_name, recipient, drive, receipt, reason, note, amount in rows.iterator(2000):
         amount = money(amount)
         balance += amount
+        detail = reason or note
         if kind == EntryKind.GRANT:
-            party = recipient or ""
+            party = (recipient or "") if names else mask_name(recipient)
+            detail = detail if names else ""
         elif kind == EntryKind.DONATION:
             party = donor or donor_name
         else:
             party = ""
-        yield [day, kinds.get(kind, kind), party, drive or "", receipt, reason or note, amount, balance]
+        yield [day, kinds.get(kind, kind), party, drive or "", receipt, detail, amount, balance]
 
 
 class NoticeRow(NamedTuple):
@@ -207,14 +214,14 @@ class NoticeRow(NamedTuple):
     amount: Decimal  # signed, as booked
     name: str  # donor; for a grant the recipient's name, masked
     drive: str
-    klass: str  # a grant's class
-    reason: str
     shown: str  # the amount without sign, formatted in yuan
 
 
 def notice_rows(fund: AidFund, year: int) -> dict:
     """The public notice (公示) for a calendar year: donations and grants that stand (reversed ones and
-    the reversals themselves are left out), and the totals. Two queries."""
+    the reversals themselves are left out), and the totals. A grant shows only what the notice needs
+    (docs/privacy.md): the date, the recipient's masked name and the amount — never the class or the
+    hardship reason, which are not even read. Two queries."""
     qs = (
         FundEntry.objects.filter(fund=fund, entry_date__year=year, reversal__isnull=True)
         .exclude(kind=EntryKind.REVERSAL)
@@ -228,20 +235,16 @@ def notice_rows(fund: AidFund, year: int) -> dict:
             "drive__title",
             "recipient_id",
             "recipient__name",
-            "recipient__organization__short_name",
-            "recipient__organization__name",
-            "reason",
         )
     )
     donations, grants, recipients = [], [], set()
-    for kind, day, amount, donor, donor_name, drive, rid, recipient, short, org, reason in qs:
+    for kind, day, amount, donor, donor_name, drive, rid, recipient in qs:
         amount = money(amount)
         if kind == EntryKind.DONATION:
-            donations.append(NoticeRow(day, amount, donor or donor_name, drive or "", "", "", format_yuan(amount)))
+            donations.append(NoticeRow(day, amount, donor or donor_name, drive or "", format_yuan(amount)))
         else:
             recipients.add(rid)
-            row = NoticeRow(day, amount, mask_name(recipient), "", short or org or "", reason, format_yuan(-amount))
-            grants.append(row)
+            grants.append(NoticeRow(day, amount, mask_name(recipient), "", format_yuan(-amount)))
     return {
         "donations": donations,
         "grants": grants,
@@ -254,14 +257,22 @@ def notice_rows(fund: AidFund, year: int) -> dict:
     }
 
 
-def mask_name(name: str) -> str:
-    """A recipient's name for a public notice: 张伟 → 张*, 张小伟 → 张*伟, 欧阳小明 → 欧**明."""
-    name = (name or "").strip()
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
+# Two-character surnames: their bearer keeps both characters ("欧阳某某"), as on any notice board.
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 令狐 司徒 司空 夏侯 轩辕 宇文 澹台 端木 南宫 独孤 西门 "
+    "呼延 万俟 闻人 赫连 申屠 太史 公羊 钟离 宗政 濮阳 淳于 单于 拓跋 百里 东郭 第五".split()
+)
+
+
+def mask_name(name) -> str:
+    """A recipient's name for a public notice or a reader who may not know who was aided: the surname,
+    then 某某 (邓小平 → 邓某某, 欧阳小明 → 欧阳某某) — 某 for a one-character given name (邓林 → 邓某). Nothing
+    of the given name is kept."""
+    name = str(name or "").strip()
+    if not name:
+        return ""
+    surname = name[:2] if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else name[:1]
+    return surname + ("某" if len(name) - len(surname) <= 1 else "某某")
 
 
 @dataclass

@@ -8,10 +8,13 @@ from django.views.decorators.http import require_POST
 from branches.models import Organization, OrgKind
 from branches.periods import Period, academic_year_containing, calendar_year
 from branches.permissions import access, can_edit, editable_organizations, get_for_user_or_404, scope
+from core.audit import log_export
+from core.exports import Counted
 from core.pagination import paginate
 from members.models import Person
 
 from . import selectors, services
+from .access import can_see_recipients
 from .exports import Column, Table, xlsx_download
 from .forms import DonationForm, DriveForm, DuesAccountForm, FundForm, GrantForm, PaymentForm, ReversalForm
 from .models import AidFund, Drive, DuesAccount, DuesKind, DuesPayment, FundEntry
@@ -89,7 +92,8 @@ def ledger(request, pk):
     fund = _fund(request, pk)
     period = _ledger_period(request)
     search = request.GET.get("q", "").strip()
-    page = paginate(request, selectors.ledger_entries(fund, period, search), per_page=50)
+    show_names = can_see_recipients(request.user, fund)
+    page = paginate(request, selectors.ledger_entries(fund, period, search, names=show_names), per_page=50)
     if not search:
         selectors.with_running_balance(fund, list(page.object_list))
     context = {
@@ -102,13 +106,16 @@ def ledger(request, pk):
         "summary": selectors.fund_summary(fund),
         "years": selectors.fund_years(fund),
         "can_edit": can_edit(request.user, fund.organization),
+        "show_names": show_names,
     }
     return render(request, "finance/ledger.html", context)
 
 
 def ledger_export(request, pk):
+    """The ledger as Excel: recipients named as the ledger page names them (`can_see_recipients`); logged."""
     fund = _fund(request, pk)
     period = _ledger_period(request)
+    rows = Counted(selectors.ledger_export_rows(fund, period, names=can_see_recipients(request.user, fund)))
     entries = Table(
         _("Ledger"),
         [
@@ -121,7 +128,7 @@ def ledger_export(request, pk):
             Column(_("Amount"), 12),
             Column(_("Balance"), 12),
         ],
-        selectors.ledger_export_rows(fund, period),
+        rows,
     )
     years = Table(
         _("Totals per year"),
@@ -138,7 +145,9 @@ def ledger_export(request, pk):
             for y in selectors.fund_years(fund)
         ),
     )
-    return xlsx_download(f"{fund.name}.xlsx", [entries, years])
+    response = xlsx_download(f"{fund.name}.xlsx", [entries, years])
+    log_export(request, "finance.ledger", rows=rows.count)
+    return response
 
 
 def donation_create(request, pk):
@@ -337,7 +346,7 @@ def arrears_export(request):
     if not access(request.user).has_any_access:
         raise PermissionDenied
     accounts, _kind = _arrears(request)
-    rows = (selectors.Arrears.of(a) for a in accounts.iterator(chunk_size=1000))
+    rows = Counted(selectors.Arrears.of(a) for a in accounts.iterator(chunk_size=1000))
     sheet = Table(
         _("Arrears"),
         [
@@ -360,7 +369,9 @@ def arrears_export(request):
             for r in rows
         ),
     )
-    return xlsx_download(_("dues-arrears") + ".xlsx", [sheet])
+    response = xlsx_download(_("dues-arrears") + ".xlsx", [sheet])
+    log_export(request, "finance.arrears", rows=rows.count)
+    return response
 
 
 def _export_period(request) -> Period:
@@ -379,7 +390,7 @@ def dues_export(request):
         raise PermissionDenied
     period = _export_period(request)
     kinds = {k: str(label) for k, label in DuesKind.choices}
-    payments = (
+    payments = Counted(
         [paid_on, name, org, kinds.get(kind, kind), month.strftime("%Y-%m"), amount, payer, batch, note]
         for paid_on, name, org, kind, month, amount, payer, batch, note in selectors.payments_for_export(
             request.user, period
@@ -409,4 +420,6 @@ def dues_export(request):
         ),
     )
     filename = _("dues-%(start)s-%(end)s") % {"start": period.start.isoformat(), "end": period.end.isoformat()}
-    return xlsx_download(filename + ".xlsx", [sheet, totals])
+    response = xlsx_download(filename + ".xlsx", [sheet, totals])
+    log_export(request, "finance.dues", rows=payments.count)
+    return response

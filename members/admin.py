@@ -69,7 +69,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
 @admin.register(ExportLog)
 class ExportLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "rows", "sensitive_rows", "filters", "ip_address"]
+    list_display = ["at", "user", "export", "rows", "sensitive_rows", "filters", "ip_address"]
     readonly_fields = list_display
 
     def has_add_permission(self, request):

@@ -1,6 +1,10 @@
 """Chinese resident ID numbers (GB 11643-1999): 17 digits, then a check character computed from them
 (0–9 or X). Digits 7–14 are the birth date; the 17th is odd for men, even for women. Old 15-digit
-numbers carry no check character and are accepted as digits only."""
+numbers carry no check character and are accepted as digits only.
+
+Masked (docs/privacy.md), a number keeps at most its first six digits, the region of issue shared by everyone
+born in the same county: the birth date, the sequence and the check character are hidden, so the number
+cannot be rebuilt from the birth date a page shows beside it."""
 
 from datetime import date
 
@@ -9,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
+REGION_DIGITS = 6  # what a masked number keeps: 330102************
 
 
 def check_char(first17: str) -> str:
@@ -38,6 +43,14 @@ def validate_id_number(value: str) -> None:
         raise ValidationError(
             _("The ID number's check character is wrong: please check the number."), code="id_checksum"
         )
+
+
+def mask_id_number(value) -> str:
+    """An ID number as shown to those who may not read it: the region prefix, then a star for every other
+    character ("330102************"). Anything shorter than an old 15-digit number is starred in full."""
+    value = str(value or "")
+    keep = REGION_DIGITS if len(value) >= 15 else 0
+    return value[:keep] + "*" * (len(value) - keep)
 
 
 def make_id_number(region: str, born: date, sequence: int) -> str:

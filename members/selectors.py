@@ -16,7 +16,7 @@ from branches.models import LEAGUE_KINDS, Officer, Organization
 from branches.periods import calendar_year
 from core.due import DueItem
 
-from .access import people_for
+from .access import people_for, sensitive_q
 from .dates import quarter_of
 from .models import (
     PIPELINE_STATUSES,
@@ -68,7 +68,7 @@ def person_list(
     qs = people_for(user, Person.objects.select_related("organization", "party_organization"))
     text = (text or "").strip()
     if text:
-        by_person = Person.objects.search(text).values("pk")
+        by_person = Person.objects.search(text, id_numbers=sensitive_q(user)).values("pk")
         qs = qs.filter(
             Q(pk__in=by_person) | Q(organization__name__icontains=text) | Q(organization__short_name__icontains=text)
         )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from branches.models import LEAGUE_KINDS, PARTY_KINDS, OrgKind
 from branches.permissions import access, can_edit, editable_organizations, viewable_organizations
-from core.audit import client_ip
+from core.audit import log_export
 from core.exports import Sheet, too_many_rows, xlsx_response
 from core.forms import errors_text
 from core.pagination import paginate
@@ -38,7 +38,7 @@ from .forms import (
     RecommendationVoteForm,
     RosterUploadForm,
 )
-from .models import AppraisalRating, Assessment, ExportLog, Person, Recommendation, RosterImport, StatusEvent
+from .models import AppraisalRating, Assessment, Person, Recommendation, RosterImport, StatusEvent
 from .pipeline import Dossier
 
 logger = logging.getLogger("partyleague.members")
@@ -143,15 +143,7 @@ def person_export(request):
 
     stamp = timezone.localdate().isoformat()
     response = xlsx_response(f"members-{stamp}.xlsx", [Sheet(_("Members"), headers, rows())])
-    n, sensitive = counted["rows"], counted["sensitive"]
-    ExportLog.objects.create(
-        user=request.user,
-        filters=request.GET.urlencode()[:500],
-        rows=n,
-        sensitive_rows=sensitive,
-        ip_address=client_ip(request),
-    )
-    logger.info("member export by %s: %s rows (%s with personal data)", request.user, n, sensitive)
+    log_export(request, "members", rows=counted["rows"], sensitive_rows=counted["sensitive"])
     return response
 
 

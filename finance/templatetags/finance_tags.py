@@ -14,7 +14,7 @@ def yuan(value):
 
 @register.filter
 def masked(value):
-    """A name for a public notice: 张*伟, 李*."""
+    """A recipient's name for who may not know who was aided: 张某某, 李某 (`finance.selectors.mask_name`)."""
     return mask_name(str(value or ""))
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audit_history
 from core.models import DomainModel
 
+from ..idnumber import mask_id_number
 from ..pinyin import initials, sort_key
 
 
@@ -51,12 +52,23 @@ PARTY_ORG_KINDS = frozenset({"party_general_branch", "party_branch", "party_grou
 IN_LEAGUE = Q(league_joined_on__isnull=False, league_left_on__isnull=True)
 
 
-def mask(value, keep: int = 4) -> str:
-    """Only the last `keep` characters of a sensitive value: "**************1234"."""
+PHONE_DIGITS = 3  # what a masked phone keeps: 138********
+
+
+def mask(value, keep: int = 0) -> str:
+    """A sensitive value with only its first `keep` characters left, the rest starred: mask("13800001234", 3)
+    is "138********". The tail is never kept (docs/privacy.md: with the birth date on the same page, the last
+    digits of an ID number let it be rebuilt)."""
     value = str(value or "")
-    if len(value) <= keep:
-        return value
-    return "*" * (len(value) - keep) + value[-keep:]
+    keep = max(0, min(keep, len(value)))
+    return value[:keep] + "*" * (len(value) - keep)
+
+
+def mask_phone(value) -> str:
+    """A phone as shown to those who may not read it: the first three digits (the carrier's prefix), the rest
+    starred; a number too short to hide anything after them is starred in full."""
+    value = str(value or "")
+    return mask(value, PHONE_DIGITS if len(value) >= 7 else 0)
 
 
 class PersonQuerySet(models.QuerySet):
@@ -79,16 +91,18 @@ class PersonQuerySet(models.QuerySet):
         """League members today (see `IN_LEAGUE`), whatever their political status."""
         return self.filter(IN_LEAGUE)
 
-    def search(self, text: str):
+    def search(self, text: str, *, id_numbers: Q | None = None):
         """Name as written, full pinyin ("zhangwei"), pinyin prefix ("zhangw"), initials ("zw"), or the last
-        digits of the ID number."""
+        digits of the ID number — the last only among the people `id_numbers` selects (`members.access.
+        sensitive_q`: those whose number the searching user may read; None: no search by number), else the
+        search would tell anyone a masked number digit by digit."""
         text = (text or "").strip()
         if not text:
             return self
         low = text.lower().replace(" ", "")
         q = Q(name__icontains=text) | Q(pinyin__startswith=low) | Q(pinyin_initials__startswith=low)
-        if text.isdigit() or text[:-1].isdigit():
-            q |= Q(id_number__endswith=text.upper())
+        if id_numbers is not None and (text.isdigit() or text[:-1].isdigit()):
+            q |= Q(id_number__endswith=text.upper()) & id_numbers
         return self.filter(q)
 
 
@@ -204,11 +218,11 @@ class Person(DomainModel):
 
     @property
     def masked_id_number(self) -> str:
-        return mask(self.id_number)
+        return mask_id_number(self.id_number)
 
     @property
     def masked_phone(self) -> str:
-        return mask(self.phone)
+        return mask_phone(self.phone)
 
     @property
     def is_party_member(self) -> bool:

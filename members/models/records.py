@@ -141,23 +141,24 @@ class LeagueRegistration(DomainModel):
 
 
 class ExportLog(models.Model):
-    """Who exported which people's personal data, when, with which filters (an export leaves the
-    system; this is its trace)."""
+    """Who exported which people's personal data, when, through which export, with which filters (an
+    export leaves the system; this is its trace). Written by `core.audit.log_export` for every export."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(_("at"), auto_now_add=True)
+    export = models.CharField(_("export"), max_length=50, default="members")
     filters = models.CharField(_("filters"), max_length=500, blank=True)
     rows = models.PositiveIntegerField(_("rows"))
     sensitive_rows = models.PositiveIntegerField(_("rows with ID number and phone"), default=0)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("member list export")
-        verbose_name_plural = _("member list exports")
+        verbose_name = _("personal data export")
+        verbose_name_plural = _("personal data exports")
         ordering = ["-at"]
 
     def __str__(self):
-        return f"{self.user} · {self.at:%Y-%m-%d %H:%M} · {self.rows}"
+        return f"{self.user} · {self.at:%Y-%m-%d %H:%M} · {self.export} · {self.rows}"
 
 
 class RosterImport(models.Model):

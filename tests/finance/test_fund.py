@@ -186,9 +186,10 @@ def test_public_notice_leaves_out_reversed_entries(fund, donate, grant, admin_us
 
 
 @pytest.mark.parametrize(
-    ("name", "masked"), [("张伟", "张*"), ("李", "李"), ("张小伟", "张*伟"), ("欧阳小明", "欧**明"), ("", "")]
+    ("name", "masked"),
+    [("张伟", "张某"), ("李", "李某"), ("张小伟", "张某某"), ("欧阳小明", "欧阳某某"), ("欧阳明", "欧阳某"), ("", "")],
 )
-def test_names_are_partly_masked(name, masked):
+def test_names_keep_only_the_surname(name, masked):
     assert selectors.mask_name(name) == masked
 
 
