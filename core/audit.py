@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
 
+from core.clientip import client_ip  # the client behind a trusted proxy too; members.views uses it
+
 
 class AuditFields(models.Model):
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -27,12 +29,6 @@ class AuditFields(models.Model):
 def audit_history(**kwargs) -> HistoricalRecords:
     kwargs.setdefault("bases", [AuditFields])
     return HistoricalRecords(**kwargs)
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 logger = logging.getLogger("partyleague.audit")

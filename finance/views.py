@@ -168,7 +168,8 @@ def grant_create(request, pk):
     fund = _fund(request, pk, edit=True)
     students = _school_people(fund).students()
     classes = Organization.objects.filter(path__startswith=fund.organization.path, kind=OrgKind.LEAGUE_BRANCH)
-    chosen = classes.filter(pk=request.GET.get("class") or 0).first()
+    class_id = request.GET.get("class", "")
+    chosen = classes.filter(pk=class_id).first() if class_id.isdecimal() else None
     if chosen:  # a large school has thousands of students: pick the class first
         students = students.filter(organization__path__startswith=chosen.path)
     form = GrantForm(request.POST or None, fund=fund, students=students, chosen_class=chosen)
