@@ -27,6 +27,11 @@ class ActivityAdmin(SimpleHistoryAdmin):
     list_select_related = ["organization", "place", "series"]
     inlines = [ParticipationInline, HeadCountInline]
 
+    def save_related(self, request, form, formsets, change):
+        # The inlines (and the activity's own hours) change the stored person-times and hours.
+        super().save_related(request, form, formsets, change)
+        form.instance.recount()
+
 
 @admin.register(Place)
 class PlaceAdmin(SimpleHistoryAdmin):

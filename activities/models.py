@@ -159,6 +159,14 @@ class ActivityQuerySet(models.QuerySet):
 
         return annotate_live_totals(self)
 
+    def recount(self) -> int:
+        """Store the person-times and hours of these activities, counted from their participations and head
+        counts: one UPDATE with correlated subqueries, however many activities (the seeds). Returns the rows
+        updated. `Activity.recount` is the one-activity form."""
+        from .selectors import live_totals_expressions
+
+        return self.order_by().update(**live_totals_expressions())
+
 
 class Activity(DomainModel):
     title = models.CharField(_("title"), max_length=200)
@@ -198,9 +206,9 @@ class Activity(DomainModel):
         help_text=_("The default for every participant; a participant may have their own."),
         **HOURS,
     )
-    # Kept by `services.activities_recount` whenever participants, head counts or the activity's hours
-    # change (see activities.signals): lists, tables and the annual summary sum these columns instead of
-    # counting 150,000 participations per request.
+    # Stored by `recount`, which every write of participants, head counts or the activity's hours calls
+    # (the services, the Django admin, the seeds): lists, tables and the annual summary sum these columns
+    # instead of counting 150,000 participations per request.
     person_times = models.PositiveIntegerField(_("person-times"), default=0, editable=False)
     total_hours = models.DecimalField(
         _("total hours"), max_digits=12, decimal_places=1, default=Decimal("0"), editable=False
@@ -230,6 +238,13 @@ class Activity(DomainModel):
     def get_absolute_url(self):
         return reverse("activities:detail", args=[self.pk])
 
+    def recount(self) -> None:
+        """Store this activity's person-times and hours, counted from its participations and head counts
+        (participants without hours of their own count the activity's). Called explicitly by every write
+        that changes them; never by a signal."""
+        Activity.objects.filter(pk=self.pk).recount()
+        self.refresh_from_db(fields=["person_times", "total_hours"])
+
 
 class Participation(DomainModel):
     """A named participant. `hours` empty means the activity's hours (they follow if the activity changes)."""
@@ -255,6 +270,10 @@ class Participation(DomainModel):
 
     def effective_hours(self) -> Decimal:
         return self.hours if self.hours is not None else self.activity.service_hours
+
+    def after_restore(self) -> None:
+        """Restored from the audit trail (core.views.restore_record): the activity's totals count it again."""
+        self.activity.recount()
 
 
 class HeadCount(DomainModel):
@@ -287,6 +306,10 @@ class HeadCount(DomainModel):
 
     def effective_hours(self) -> Decimal:
         return self.hours_per_head if self.hours_per_head is not None else self.activity.service_hours
+
+    def after_restore(self) -> None:
+        """Restored from the audit trail (core.views.restore_record): the activity's totals count it again."""
+        self.activity.recount()
 
 
 def _photo_path(instance, filename):

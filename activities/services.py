@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -25,16 +25,27 @@ def school_people(activity: Activity):
     return Person.objects.active().filter(organization__path__startswith=school_path)
 
 
-def activities_recount(activities: QuerySet | list | int) -> int:
-    """Store each activity's person-times and hours, computed from its participations and head counts
-    (one UPDATE). Called by every write that changes them: the services below, and the signals for
-    single saves and deletes (admin inlines, removal of one participant). Returns the rows updated."""
-    from .selectors import live_totals_expressions
+@transaction.atomic
+def activity_update(*, form) -> Activity:
+    """Save an edited activity (a valid `ActivityForm`) and recount its totals: participants without hours
+    of their own count the activity's hours."""
+    activity = form.save()
+    activity.recount()
+    return activity
 
-    if isinstance(activities, int):
-        activities = [activities]
-    qs = activities if isinstance(activities, QuerySet) else Activity.objects.filter(pk__in=list(activities))
-    return qs.order_by().update(**live_totals_expressions())
+
+@transaction.atomic
+def participation_remove(*, activity: Activity, pk: int) -> None:
+    """Remove one named participant of `activity` (a pk of another activity removes nothing)."""
+    Participation.objects.filter(activity=activity, pk=pk).delete()
+    activity.recount()
+
+
+@transaction.atomic
+def head_count_remove(*, activity: Activity, pk: int) -> None:
+    """Remove one head count of `activity` (a pk of another activity removes nothing)."""
+    HeadCount.objects.filter(activity=activity, pk=pk).delete()
+    activity.recount()
 
 
 @transaction.atomic
@@ -53,7 +64,7 @@ def participants_add(*, activity: Activity, people, hours: Decimal | None = None
     if not new:
         return []
     created = bulk_create_with_history(new, Participation, batch_size=500, default_user=by)
-    activities_recount(activity.pk)
+    activity.recount()
     return created
 
 
@@ -89,6 +100,7 @@ def head_count_set(
         head.count, head.hours_per_head = count, hours_per_head
         head.version += 1
         head.save()
+    activity.recount()
     return head
 
 

@@ -38,7 +38,7 @@ from .forms import (
     PlaceForm,
     SeriesForm,
 )
-from .models import HeadCount, Honor, HonorLevel, Participation, Photo, Place, PlaceKind, Series
+from .models import Honor, HonorLevel, Photo, Place, PlaceKind, Series
 
 IMPORT_SALT = "activities.participants-import"
 
@@ -172,7 +172,7 @@ def activity_edit(request, pk):
     activity = selectors.activity_for_user(request.user, pk, edit=True)
     form = _activity_form(request, instance=activity)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.activity_update(form=form)
         messages.success(request, _("Changes saved."))
         return redirect(activity)
     return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
@@ -252,7 +252,7 @@ def head_count_add(request, pk):
 @require_POST
 def participation_remove(request, pk, item):
     activity = selectors.activity_for_user(request.user, pk, edit=True)
-    Participation.objects.filter(activity=activity, pk=item).delete()
+    services.participation_remove(activity=activity, pk=item)
     messages.success(request, _("Participant removed."))
     return redirect(activity)
 
@@ -260,7 +260,7 @@ def participation_remove(request, pk, item):
 @require_POST
 def head_count_remove(request, pk, item):
     activity = selectors.activity_for_user(request.user, pk, edit=True)
-    HeadCount.objects.filter(activity=activity, pk=item).delete()
+    services.head_count_remove(activity=activity, pk=item)
     messages.success(request, _("Head count removed."))
     return redirect(activity)
 

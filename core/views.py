@@ -88,6 +88,8 @@ def restore_record(request, label, history_id):
         try:
             with transaction.atomic():
                 record.instance.save()
+                if hasattr(record.instance, "after_restore"):  # e.g. a row of stored totals: recount them
+                    record.instance.after_restore()
         except IntegrityError:
             messages.error(request, _("The record cannot be restored: something it refers to no longer exists."))
             return redirect("core:history", label=label, pk=record.id)

@@ -25,6 +25,12 @@ class MeetingAdmin(SimpleHistoryAdmin):
     list_select_related = ["organization"]
     inlines = [AttendanceInline, AttachmentInline]
     raw_id_fields = ["chair", "recorder", "lecturer"]
+    readonly_fields = ["expected_count", "present_count", "leave_count", "absent_count"]  # counted from attendance
+
+    def save_related(self, request, form, formsets, change):
+        # The attendance inline changes the stored counts.
+        super().save_related(request, form, formsets, change)
+        form.instance.recount()
 
 
 @admin.register(Vote)

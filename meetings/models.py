@@ -5,7 +5,8 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils import timezone
@@ -141,6 +142,33 @@ class MeetingQuerySet(models.QuerySet):
         (列席) are not counted (see `PERSON_TIMES_FIELD`). Count the meetings `held` only."""
         return self.aggregate(n=Sum(PERSON_TIMES_FIELD))["n"] or 0
 
+    def recount(self) -> int:
+        """Store the attendance counts of these meetings, counted from their attendance rows
+        (`ATTENDANCE_COUNTS`): one UPDATE with a subquery per count, however many meetings (the seeds). The
+        audit trail is not written; `Meeting.recount` is the one-meeting form that is. Returns the rows updated."""
+        return self.order_by().update(**_live_counts())
+
+    def with_live_counts(self):
+        """Annotate `live_<count>` for each stored count, counted from the attendance rows: what the stored
+        counts must equal (checks and tests)."""
+        return self.annotate(**{f"live_{name}": expr for name, expr in _live_counts().items()})
+
+
+def _live_counts() -> dict:
+    """The stored counts of the meeting `OuterRef("pk")` as correlated subqueries over its attendance."""
+
+    def count(condition: Q):
+        rows = (
+            Attendance.objects.filter(condition, meeting=OuterRef("pk"), is_visitor=False)
+            .order_by()
+            .values("meeting")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Coalesce(Subquery(rows), 0)
+
+    return {name: count(condition) for name, condition in ATTENDANCE_COUNTS.items()}
+
 
 class Meeting(DomainModel):
     organization = models.ForeignKey(
@@ -241,6 +269,22 @@ class Meeting(DomainModel):
     def visitor_count(self) -> int:
         return sum(1 for a in self.attendances.all() if a.is_visitor)
 
+    def recount(self, *, save: bool = True) -> None:
+        """Count the stored attendance counts (expected, present, on leave, absent) from the attendance rows
+        (`ATTENDANCE_COUNTS`, one query) and, with `save`, store them. Called by every write that changes the
+        rows: the attendance service, the Django admin, the seeds; never by a signal."""
+        counts = self.attendances.filter(is_visitor=False).aggregate(
+            **{name: Count("pk", filter=condition) for name, condition in ATTENDANCE_COUNTS.items()}
+        )
+        for name, value in counts.items():
+            setattr(self, name, value)
+        if save:
+            self.save(update_fields=[*ATTENDANCE_COUNTS, "updated_at"])
+
+    def after_restore(self) -> None:
+        """Restored from the audit trail without its attendance rows: store the counts of the rows it has."""
+        self.recount()
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
@@ -248,9 +292,19 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
+# The counts a meeting stores (`Meeting.recount`), each counted over its attendance rows. Members only:
+# visitors (列席) are not expected. present + on leave + absent = expected.
+ATTENDANCE_COUNTS = {
+    "expected_count": Q(),
+    "present_count": Q(status=AttendanceStatus.PRESENT),
+    "leave_count": Q(status=AttendanceStatus.LEAVE),
+    "absent_count": Q(status=AttendanceStatus.ABSENT),
+}
+
+
 class Attendance(models.Model):
-    """One expected attendee (or visitor) of a meeting. The meeting's counts are kept in step by the
-    meetings service that records attendance."""
+    """One expected attendee (or visitor) of a meeting. The meeting's counts are stored on it by
+    `Meeting.recount`, which every write of these rows calls."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     person = models.ForeignKey(
@@ -271,6 +325,10 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.get_status_display()}"
+
+    def after_restore(self) -> None:
+        """Restored from the audit trail (core.views.restore_record): the meeting's counts count it again."""
+        self.meeting.recount()
 
 
 class VoteKind(models.TextChoices):

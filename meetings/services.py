@@ -12,7 +12,16 @@ from core.forms import VersionedModelForm
 from core.uploads import DOCUMENT_TYPES, validate_upload
 from members.models import Person
 
-from .models import Attendance, AttendanceStatus, CalendarToken, Meeting, MeetingAttachment, Vote, _new_token
+from .models import (
+    ATTENDANCE_COUNTS,
+    Attendance,
+    AttendanceStatus,
+    CalendarToken,
+    Meeting,
+    MeetingAttachment,
+    Vote,
+    _new_token,
+)
 from .selectors import expected_attendees
 
 
@@ -72,7 +81,7 @@ def meeting_record_attendance(
     (code "stale") instead of silently replacing theirs. Every save bumps the version, checked and bumped
     under the meeting's row lock; None (a meeting being created) skips the check.
 
-    Counts: expected = members listed (visitors excluded); present + on leave + absent = expected."""
+    Counts: stored by `Meeting.recount` from the rows just written (visitors excluded)."""
     meeting = Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
     if version is not None and meeting.version != version:
         raise ValidationError(VersionedModelForm.stale_message, code="stale")
@@ -101,15 +110,9 @@ def meeting_record_attendance(
     if to_update:
         bulk_update_with_history(to_update, Attendance, ["status", "reason", "is_visitor"], default_user=by)
 
-    members = [e for e in entries if not e.is_visitor]
-    meeting.expected_count = len(members)
-    meeting.present_count = sum(1 for e in members if e.status == AttendanceStatus.PRESENT)
-    meeting.leave_count = sum(1 for e in members if e.status == AttendanceStatus.LEAVE)
-    meeting.absent_count = sum(1 for e in members if e.status == AttendanceStatus.ABSENT)
+    meeting.recount(save=False)  # stored with the new version, in one save (and one audit record)
     meeting.version += 1
-    meeting.save(
-        update_fields=["expected_count", "present_count", "leave_count", "absent_count", "version", "updated_at"]
-    )
+    meeting.save(update_fields=[*ATTENDANCE_COUNTS, "version", "updated_at"])
     return meeting
 
 

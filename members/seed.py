@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 
 from branches.models import Officer, OrgKind, Post
-from meetings.models import Meeting, MeetingKind, Vote, VoteKind, majority_of
+from meetings.models import Attendance, AttendanceStatus, Meeting, MeetingKind, Vote, VoteKind, majority_of
 
 from . import services
 from .dates import add_months, add_years, quarter_bounds, quarter_of
@@ -137,6 +137,7 @@ def seed(ctx):
     _appraisals(ctx)
     if ctx.graduated_branches:
         _graduates(ctx, ids, students_per_class)
+    _staff_league_branch(ctx)
 
 
 def _account_people(ctx, ids):
@@ -251,18 +252,24 @@ def _history_from_file(ctx, people, plan):
 # --- The living pipeline ------------------------------------------------------------------------------
 
 
-def _meeting(ctx, org, kind, day: date, topic: str, *, expected: int, present: int) -> Meeting:
-    return Meeting.objects.create(
+def _meeting(ctx, org, kind, day: date, topic: str, *, attendees: list[int], present: int) -> Meeting:
+    """A meeting with its attendance: the first `present` attendees present, the others on leave."""
+    meeting = Meeting.objects.create(
         organization=org,
         kind=kind,
         topic=topic,
         starts_at=datetime(day.year, day.month, day.day, 15, 30, tzinfo=SHANGHAI),
         ends_at=datetime(day.year, day.month, day.day, 17, 0, tzinfo=SHANGHAI),
         place="党员活动室" if kind in (MeetingKind.BRANCH_GENERAL, MeetingKind.BRANCH_COMMITTEE) else "本班教室",
-        expected_count=expected,
-        present_count=present,
-        leave_count=expected - present,
     )
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, person_id=pk, status=AttendanceStatus.PRESENT)
+        if i < present
+        else Attendance(meeting=meeting, person_id=pk, status=AttendanceStatus.LEAVE, reason="事假")
+        for i, pk in enumerate(attendees)
+    )
+    meeting.recount()
+    return meeting
 
 
 class _Meetings:
@@ -272,7 +279,11 @@ class _Meetings:
     def __init__(self, ctx):
         self.ctx, self.cache = ctx, {}
 
-    def vote(self, org, kind, day: date, subject: Person, vote_kind: str, *, entitled: int) -> Vote:
+    def vote(
+        self, org, kind, day: date, subject: Person, vote_kind: str, *, entitled: int, attendees: list[int]
+    ) -> Vote:
+        """A vote about `subject` at the meeting of `org` on `day` (made, with `attendees`, for the first vote
+        of that day). `entitled` may exceed the attendees: a demo branch votes with at least a handful."""
         key = (org.pk, kind, day)
         present = max(majority_of(entitled), entitled - self.ctx.rng.randint(0, 2))
         if key not in self.cache:
@@ -280,19 +291,20 @@ class _Meetings:
                 MeetingKind.BRANCH_GENERAL: "支部党员大会：讨论接收预备党员和预备党员转正",
                 MeetingKind.LEAGUE_GENERAL: "团员大会：推荐优秀团员作为党的发展对象人选（推优）",
             }[kind]
-            self.cache[key] = _meeting(self.ctx, org, kind, day, topic, expected=entitled, present=present)
-        meeting = self.cache[key]
+            meeting = _meeting(self.ctx, org, kind, day, topic, attendees=attendees, present=present)
+            self.cache[key] = (meeting, present)
+        meeting, present = self.cache[key]
         no = self.ctx.rng.randint(0, 1)
         abstain = self.ctx.rng.randint(0, 1)
-        yes = max(majority_of(entitled), meeting.present_count - no - abstain)
-        no = min(no, meeting.present_count - yes)
-        abstain = max(0, min(abstain, meeting.present_count - yes - no))
+        yes = max(majority_of(entitled), present - no - abstain)
+        no = min(no, present - yes)
+        abstain = max(0, min(abstain, present - yes - no))
         return Vote.objects.create(
             meeting=meeting,
             kind=vote_kind,
             subject=subject,
             entitled=entitled,
-            present=meeting.present_count,
+            present=present,
             yes=yes,
             no=no,
             abstain=abstain,
@@ -318,8 +330,12 @@ class _Pipeline:
     def branch_for(self, p: Person):
         return p.party_organization or self.branch_of[p.organization_id]
 
+    def voters(self, branch) -> list[int]:
+        """The full Party members of `branch` (the demo's; probationary members have no vote)."""
+        return [m.pk for m in self.full if self.branch_of[m.organization_id].pk == branch.pk]
+
     def entitled(self, branch) -> int:
-        return max(5, sum(1 for m in self.full if self.branch_of[m.organization_id].pk == branch.pk))
+        return max(5, len(self.voters(branch)))
 
     def mentors_for(self, p: Person) -> list:
         branch = self.branch_for(p)
@@ -407,7 +423,13 @@ class _Pipeline:
         if admitted is None:
             return _refresh(p)
         vote = self.meetings.vote(
-            branch, MeetingKind.BRANCH_GENERAL, admitted, p, VoteKind.ADMISSION, entitled=self.entitled(branch)
+            branch,
+            MeetingKind.BRANCH_GENERAL,
+            admitted,
+            p,
+            VoteKind.ADMISSION,
+            entitled=self.entitled(branch),
+            attendees=self.voters(branch),
         )
         services.admission_record(person=_refresh(p), vote=vote, notes="填写入党志愿书，支部大会逐个表决")
         if approved:
@@ -424,7 +446,13 @@ class _Pipeline:
             )
         if converted:
             vote = self.meetings.vote(
-                branch, MeetingKind.BRANCH_GENERAL, converted, p, VoteKind.CONVERSION, entitled=self.entitled(branch)
+                branch,
+                MeetingKind.BRANCH_GENERAL,
+                converted,
+                p,
+                VoteKind.CONVERSION,
+                entitled=self.entitled(branch),
+                attendees=self.voters(branch),
             )
             services.conversion_record(person=_refresh(p), vote=vote, notes="按期转正")
         return _refresh(p)
@@ -531,9 +559,17 @@ def _students(ctx, pl: "_Pipeline"):
         if k == 5:
             continue  # nominated, waiting for the League members' meeting
         vote_day = nominated + timedelta(days=7)
-        entitled = max(8, Person.objects.filter(organization=branch, league_joined_on__isnull=False).count())
+        voters = list(
+            Person.objects.filter(organization=branch, league_joined_on__isnull=False).values_list("pk", flat=True)
+        )
         vote = pl.meetings.vote(
-            branch, MeetingKind.LEAGUE_GENERAL, vote_day, p, VoteKind.RECOMMENDATION, entitled=entitled
+            branch,
+            MeetingKind.LEAGUE_GENERAL,
+            vote_day,
+            p,
+            VoteKind.RECOMMENDATION,
+            entitled=max(8, len(voters)),
+            attendees=voters,
         )
         rec = services.recommendation_vote(recommendation=rec, vote=vote)
         if k == 4:
@@ -721,3 +757,23 @@ def _graduates(ctx, ids, per_class: int) -> None:
 def _home_group(ctx, org):
     inside = [g for g in ctx.party_groups if g.path.startswith(org.path)]
     return inside[0] if inside else ctx.party_groups[0]
+
+
+def _staff_league_branch(ctx) -> None:
+    """The young teachers and staff who are League members (and not Party members) have their League life in
+    the school's staff League branch (教工团支部): it is their organization, since they were hired."""
+    branch = ctx.orgs.get("staff_league")
+    if branch is None:
+        return
+    young = Person.objects.league_members().filter(
+        organization__in=ctx.party_groups,
+        political_status=PoliticalStatus.LEAGUE_MEMBER,
+        is_active=True,
+        user__isnull=True,
+    )
+    ids = list(young.values_list("pk", flat=True))
+    Person.objects.filter(pk__in=ids).update(organization=branch)
+    Membership.objects.filter(person__in=ids).update(organization=branch)
+    for p in ctx.staff:
+        if p.pk in ids:
+            p.organization = branch

@@ -52,6 +52,11 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
     activity = factory.SubFactory(ActivityFactory)
     person = factory.SubFactory(PersonFactory)
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.activity.recount()  # as the services do: the stored totals count the new row
+
 
 class HeadCountFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -60,6 +65,11 @@ class HeadCountFactory(factory.django.DjangoModelFactory):
     activity = factory.SubFactory(ActivityFactory)
     organization = factory.SubFactory(OrganizationFactory)
     count = 10
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.activity.recount()  # as the services do: the stored totals count the new row
 
 
 class HonorFactory(factory.django.DjangoModelFactory):

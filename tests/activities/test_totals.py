@@ -60,6 +60,7 @@ def test_detail_totals_agree_with_the_annotation(mixed):
 def test_participants_without_own_hours_follow_the_activity(mixed):
     mixed.service_hours = Decimal("4.0")
     mixed.save()
+    mixed.recount()  # as `services.activity_update` does
     # 4 + 4 + 3.5 + 20 × 4 + 5 × 1.5
     assert stored(mixed) == (PERSON_TIMES, Decimal("99.0"))
 
@@ -69,14 +70,16 @@ def test_activity_without_participants_counts_zero(orgs):
     assert stored(a) == (0, Decimal("0"))
 
 
-def test_removing_and_correcting_rows_updates_the_stored_totals(mixed, students):
-    mixed.participations.get(person=students[2]).delete()  # the one with 3.5 h of their own
+def test_removing_and_correcting_rows_updates_the_stored_totals(mixed, students, orgs):
+    from activities import services
+
+    # the one with 3.5 h of their own
+    services.participation_remove(activity=mixed, pk=mixed.participations.get(person=students[2]).pk)
     assert stored(mixed) == (PERSON_TIMES - 1, HOURS - Decimal("3.5"))
-    head = mixed.head_counts.get(count=20)
-    head.count = 10
-    head.save()
+    services.head_count_set(activity=mixed, organization=orgs.class2, count=10)
     assert stored(mixed) == (PERSON_TIMES - 11, HOURS - Decimal("3.5") - Decimal("20.0"))
-    mixed.head_counts.all().delete()
+    for head in mixed.head_counts.all():
+        services.head_count_remove(activity=mixed, pk=head.pk)
     assert stored(mixed) == (2, Decimal("4.0"))
 
 
@@ -96,10 +99,8 @@ def test_deleting_an_activity_with_participants_recounts_nothing_else(mixed, org
 
 
 def test_recount_repairs_totals_written_around_the_services(mixed):
-    from activities import services
-
     Activity.objects.filter(pk=mixed.pk).update(person_times=0, total_hours=0)
-    assert services.activities_recount(Activity.objects.filter(pk=mixed.pk)) == 1
+    assert Activity.objects.filter(pk=mixed.pk).recount() == 1
     assert stored(mixed) == (PERSON_TIMES, HOURS)
 
 
