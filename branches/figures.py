@@ -19,9 +19,9 @@ ORG_FIGURES = [
 
 
 def _organizations(root, period):
-    return Organization.objects.filter(path__startswith=root.path, is_active=True).filter(
-        Q(founded_on__isnull=True) | Q(founded_on__lte=period.end)
-    )
+    """The organizations of the subtree as of the period's last day (a stock): founded by then and not yet
+    dissolved (`Organization.objects.existing_on`), whether or not they are still active today."""
+    return Organization.objects.filter(path__startswith=root.path).existing_on(period.end)
 
 
 def _officers(root, period):
@@ -41,11 +41,13 @@ SOURCES = [
         key="organizations",
         label=_("Organizations"),
         queryset=_organizations,
+        # As of each period's last day, so the previous period's figure is the tree as it stood then.
         figures=lambda period: [Figure(f"orgs.{kind}", label, Q(kind=kind)) for kind, label in ORG_FIGURES],
         columns=[
             Column(_("Name"), lambda o: o.name),
             Column(_("Kind"), lambda o: o.get_kind_display()),
             Column(_("Founded on"), lambda o: o.founded_on),
+            Column(_("Dissolved on"), lambda o: o.dissolved_on),
         ],
         order_by=("path",),
     ),

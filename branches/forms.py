@@ -10,8 +10,21 @@ from .permissions import school_accounts
 class OrganizationForm(VersionedModelForm):
     class Meta:
         model = Organization
-        fields = ["parent", "kind", "name", "short_name", "grade", "class_number", "founded_on", "sort_order", "notes"]
-        widgets = {"founded_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "parent",
+            "kind",
+            "name",
+            "short_name",
+            "for_staff",
+            "grade",
+            "class_number",
+            "founded_on",
+            "dissolved_on",
+            "sort_order",
+            "notes",
+        ]
+        widgets = {"founded_on": DateInput(), "dissolved_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"dissolved_on": _("Dissolving keeps the organization and its history; it becomes inactive.")}
 
     def __init__(self, *args, parents=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,7 +45,9 @@ class OrganizationForm(VersionedModelForm):
                     params={"kind": OrgKind(kind).label, "parent": parent.get_kind_display()},
                 ),
             )
-        if kind == OrgKind.LEAGUE_BRANCH:
+        if "dissolved_on" in self.changed_data and not cleaned.get("dissolved_on"):
+            self.instance.is_active = True  # the dissolution date cleared: the organization exists again
+        if kind == OrgKind.LEAGUE_BRANCH and not cleaned.get("for_staff"):
             for field in ("grade", "class_number"):
                 if not cleaned.get(field):
                     self.add_error(

@@ -39,6 +39,19 @@ ALLOWED_CHILDREN = {
 PATH_STEP = 6  # digits per level in the materialized path
 
 
+def existed_q(start: date, end: date, prefix: str = "") -> Q:
+    """The one rule of "an organization existed" in [start, end], as a filter: founded on or before `end` (or
+    of no known founding date), and dissolved after `start` (or never). `dissolved_on` is the first day the
+    organization no longer exists, so a class branch dissolved on 1 July existed until 30 June. An organization
+    made inactive before dissolution dates were recorded (inactive, no date) counts for no period.
+    `Organization.existed_between` is the same rule for one organization."""
+    return (
+        (Q(**{f"{prefix}founded_on__isnull": True}) | Q(**{f"{prefix}founded_on__lte": end}))
+        & (Q(**{f"{prefix}dissolved_on__isnull": True}) | Q(**{f"{prefix}dissolved_on__gt": start}))
+        & (Q(**{f"{prefix}is_active": True}) | Q(**{f"{prefix}dissolved_on__isnull": False}))
+    )
+
+
 class OrganizationQuerySet(models.QuerySet):
     def party(self):
         return self.filter(kind__in=PARTY_KINDS)
@@ -48,6 +61,15 @@ class OrganizationQuerySet(models.QuerySet):
 
     def active(self):
         return self.filter(is_active=True)
+
+    def existing_on(self, day: date):
+        """The organizations that existed on `day`: founded by then (or of no known founding date) and not
+        yet dissolved (`existed_q`). Dissolved organizations keep their history for the days they existed."""
+        return self.filter(existed_q(day, day))
+
+    def existing_during(self, start: date, end: date):
+        """The organizations that existed on at least one day of [start, end] (`existed_q`)."""
+        return self.filter(existed_q(start, end))
 
     def subtree_of(self, org: "Organization"):
         return self.filter(path__startswith=org.path)
@@ -78,7 +100,17 @@ class Organization(DomainModel):
     )
     class_number = models.PositiveSmallIntegerField(_("class"), null=True, blank=True)
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    # The first day the organization no longer exists (a class League branch: the day its cohort graduates).
+    # `is_active` is kept in step by `dissolve` and `clean` (a constraint holds them together): the pickers
+    # and filters of today use `is_active`, the figures of a period use the dates (`existed_q`).
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # A League branch of the school's young teachers and staff (教工团支部): no grade and class.
+    for_staff = models.BooleanField(
+        _("staff League branch"),
+        default=False,
+        help_text=_("A League branch of the teachers and staff who are League members: it has no grade or class."),
+    )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -94,6 +126,15 @@ class Organization(DomainModel):
                 fields=["parent", "grade", "class_number"],
                 condition=Q(kind="league_branch"),
                 name="unique_class_league_branch",
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True) | Q(is_active=False), name="organization_dissolved_inactive"
+            ),
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(founded_on__isnull=True)
+                | Q(dissolved_on__gt=models.F("founded_on")),
+                name="organization_dissolved_after_founded",
             ),
         ]
 
@@ -147,8 +188,40 @@ class Organization(DomainModel):
                 raise ValidationError({"parent": _("An organization cannot be placed under itself.")}, code="cycle")
         elif self.kind != OrgKind.SCHOOL:
             raise ValidationError({"parent": _("Only a school has no parent.")}, code="no_parent")
-        if self.kind == OrgKind.LEAGUE_BRANCH and (not self.grade or not self.class_number):
+        if self.kind == OrgKind.LEAGUE_BRANCH and not self.for_staff and (not self.grade or not self.class_number):
             raise ValidationError(_("A class League branch needs its grade and class."), code="class_missing")
+        if self.for_staff and self.kind != OrgKind.LEAGUE_BRANCH:
+            raise ValidationError({"for_staff": _("Only a League branch can be a staff League branch.")}, code="staff")
+        if self.for_staff:
+            self.grade = self.class_number = None
+        if self.dissolved_on and self.founded_on and self.dissolved_on <= self.founded_on:
+            raise ValidationError(
+                {"dissolved_on": _("An organization is dissolved after it was founded.")}, code="dissolved_order"
+            )
+        # Made inactive without a date (the admin's checkbox): dissolved today; a dissolution date: inactive.
+        if not self.is_active and not self.dissolved_on:
+            self.dissolved_on = timezone.localdate()
+        if self.dissolved_on:
+            self.is_active = False
+
+    def dissolve(self, on: date) -> None:
+        """Dissolve the organization on `on` (its first day of no longer existing): inactive from now on,
+        kept with its history, and counted by every period for the days before `on`. Saves."""
+        if self.founded_on and on <= self.founded_on:
+            raise ValidationError(
+                {"dissolved_on": _("An organization is dissolved after it was founded.")}, code="dissolved_order"
+            )
+        self.dissolved_on, self.is_active = on, False
+        self.version += 1
+        self.save(update_fields=["dissolved_on", "is_active", "version", "updated_at"])
+
+    def existed_between(self, start: date, end: date) -> bool:
+        """Whether the organization existed on a day of [start, end] (the rule of `existed_q`)."""
+        if self.founded_on and self.founded_on > end:
+            return False
+        if self.dissolved_on:
+            return self.dissolved_on > start
+        return self.is_active
 
     @property
     def is_party(self) -> bool:

@@ -49,7 +49,16 @@ def seed(ctx):
     b1 = _org("第一党支部（高中部）", OrgKind.PARTY_BRANCH, general, short_name="第一党支部")
     b2 = _org("第二党支部（行政后勤）", OrgKind.PARTY_BRANCH, general, short_name="第二党支部")
     league = _org(f"共青团{name}委员会", OrgKind.LEAGUE_COMMITTEE, school, short_name="校团委")
-    ctx.orgs.update({"general": general, "branch1": b1, "branch2": b2, "league": league})
+    # The young teachers who are League members have their League life here (members.seed moves them in).
+    staff_league = _org(
+        "教工团支部",
+        OrgKind.LEAGUE_BRANCH,
+        league,
+        short_name="教工团支部",
+        for_staff=True,
+        founded_on=date(2015, 9, 1),
+    )
+    ctx.orgs.update({"general": general, "branch1": b1, "branch2": b2, "league": league, "staff_league": staff_league})
     group_names = [
         (b1, "语文数学党小组"),
         (b1, "理科党小组"),
@@ -142,6 +151,7 @@ def _graduated_classes(ctx, league, first_grade: int, classes_per_grade: int, ye
                     class_number=c,
                     founded_on=date(entry_year, 9, 1),
                     is_active=False,
+                    dissolved_on=date(graduated, 7, 1),
                     notes=f"{graduated}年7月毕业，团支部撤销。",
                 )
             )

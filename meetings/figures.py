@@ -196,8 +196,12 @@ def rule_figure_key(rule) -> str:
 
 def compile_frequency(root, period: Period, out: dict) -> None:
     """Required vs held per organization and rule (meetings.frequency): two queries (the organizations, and
-    one aggregate of their meetings), whatever the number of organizations."""
-    orgs = Organization.objects.filter(path__startswith=root.path, is_active=True, kind__in=CHECKED_ORG_KINDS)
+    one aggregate of their meetings), whatever the number of organizations. Every organization that existed
+    during the period is checked, for the units it existed in: a class branch dissolved in July counts for
+    the months and semesters before (`Organization.objects.existing_during`, `frequency.unit_checked`)."""
+    orgs = Organization.objects.filter(path__startswith=root.path, kind__in=CHECKED_ORG_KINDS).existing_during(
+        period.start, period.end
+    )
     rows = []
     for row in frequency_table(orgs=orgs.order_by("path"), period=period, today=timezone.localdate()):
         by_rule: dict[str, list] = {}

@@ -20,8 +20,10 @@ school year has holidays: League members' meeting (团员大会) ≥ 1 a semeste
 Youth League committee (校团委)
     League committee meeting (团委会) ≥ 2 a semester; League class (团课) ≥ 1 a semester.
 
-Units that ended before an organization existed (its founding date; for a class League branch, the
-September its class entered) are not checked.
+An organization is checked for the units it existed in: units that ended before it was founded (its founding
+date; for a class League branch, the September its class entered) or began on or after its dissolution
+(`Organization.dissolved_on`: a class branch dissolved when its cohort graduated on 1 July is checked up to its
+spring semester and its June, not for July or later) are not checked.
 
 A meeting counts as held when it has taken place (`meetings.models.held_q`, the rule the summary and the
 dashboard count by too): a planned meeting in the future does not count. A unit (a
@@ -132,6 +134,20 @@ def org_start(org) -> date | None:
     if org.kind == OrgKind.LEAGUE_BRANCH and org.grade:
         return date(org.grade, 9, 1)
     return None
+
+
+def org_end(org) -> date | None:
+    """The first day `org` no longer exists (its dissolution), or None while it exists. Units starting on or
+    after that day are not checked."""
+    return org.dissolved_on
+
+
+def unit_checked(org, unit: Period) -> bool:
+    """Whether `org` existed during (some day of) `unit`: the units its rules are checked for."""
+    since, until = org_start(org), org_end(org)
+    if since is not None and unit.end < since:
+        return False
+    return until is None or unit.start < until
 
 
 def unit_containing(unit: str, day: date) -> Period | None:
@@ -286,10 +302,9 @@ def frequency_table(*, orgs, period: Period, today: date | None = None) -> list[
         rules = rules_for(org)
         cells = {(y, m): Cell(y, m, held=monthly_totals[(org.pk, y, m)]) for y, m in period.months()}
         checks = []
-        since = org_start(org)
         for rule in rules:
             for unit in units_in(rule.unit, period):
-                if since is not None and unit.end < since:
+                if not unit_checked(org, unit):
                     continue
                 check = _evaluate(rule, unit, counts[org.pk], today)
                 checks.append(check)

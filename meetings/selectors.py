@@ -154,9 +154,12 @@ def votes_for_person(person: Person, kind: str | None = None) -> QuerySet:
 # --- Frequency check and the Due list ---------------------------------------------------------------
 
 
-def checked_organizations(user) -> QuerySet:
-    """Active organizations `user` may view that have meeting rules, in tree order."""
-    return viewable_organizations(user).filter(is_active=True, kind__in=CHECKED_ORG_KINDS).order_by("path")
+def checked_organizations(user, period: Period | None = None) -> QuerySet:
+    """Organizations `user` may view that have meeting rules, in tree order: those that existed during
+    `period` (dissolved ones included, checked for the units they existed in), or the active ones."""
+    orgs = viewable_organizations(user).filter(kind__in=CHECKED_ORG_KINDS)
+    orgs = orgs.existing_during(period.start, period.end) if period is not None else orgs.filter(is_active=True)
+    return orgs.order_by("path")
 
 
 def due_items(user, today: date) -> list[DueItem]:

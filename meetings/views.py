@@ -116,7 +116,7 @@ def frequency(request):
     _require_access(request.user)
     period = Period.parse(request.GET.get("period"))
     org = _org_filter(request)
-    orgs = selectors.checked_organizations(request.user)
+    orgs = selectors.checked_organizations(request.user, period=period)
     if org is not None:
         orgs = orgs.filter(path__startswith=org.path)
     rows = frequency_table(orgs=list(orgs), period=period)

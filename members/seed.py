@@ -771,7 +771,7 @@ def _staff_league_branch(ctx) -> None:
         is_active=True,
         user__isnull=True,
     )
-    ids = list(young.values_list("pk", flat=True))
+    ids = set(young.values_list("pk", flat=True))
     Person.objects.filter(pk__in=ids).update(organization=branch)
     Membership.objects.filter(person__in=ids).update(organization=branch)
     for p in ctx.staff:

@@ -26,7 +26,11 @@ def test_two_schools_seed_side_by_side_and_the_small_demo_has_no_graduated_class
     assert len(ids) == len(set(ids)) > 100
     # The small demo (make run) is as before: current classes only, everybody active.
     assert not Organization.objects.filter(kind=OrgKind.LEAGUE_BRANCH, is_active=False).exists()
-    assert Organization.objects.filter(kind=OrgKind.LEAGUE_BRANCH).count() == 2 * 12
+    assert Organization.objects.filter(kind=OrgKind.LEAGUE_BRANCH, for_staff=False).count() == 2 * 12
+    # Each school's young teachers who are League members have their staff League branch (教工团支部).
+    staff_branches = Organization.objects.filter(kind=OrgKind.LEAGUE_BRANCH, for_staff=True)
+    assert staff_branches.count() == 2
+    assert Person.objects.league_members().filter(organization__in=staff_branches, category=Category.TEACHER).exists()
 
 
 @pytest.fixture
@@ -39,6 +43,8 @@ def history():
 
 def test_graduated_cohorts_are_dissolved_class_branches_with_their_graduates(history):
     graduated = Organization.objects.filter(kind=OrgKind.LEAGUE_BRANCH, is_active=False)
+    # Dissolved on the day their cohort graduated.
+    assert {(o.grade, o.dissolved_on) for o in graduated} == {(g, date(g + 3, 7, 1)) for g in range(2020, 2024)}
     # Four cohorts sat in school during the five academic years 2022-2023 … 2026-2027 (entries 2020–2023).
     assert sorted({o.grade for o in graduated}) == [2020, 2021, 2022, 2023]
     assert graduated.count() == 4 * 4
@@ -46,7 +52,11 @@ def test_graduated_cohorts_are_dissolved_class_branches_with_their_graduates(his
     assert branch.name == "2026届高三（2）班团支部" and branch.founded_on == date(2023, 9, 1)
     # Current classes are untouched: three grades, active.
     assert sorted(
-        set(Organization.objects.filter(kind=OrgKind.LEAGUE_BRANCH, is_active=True).values_list("grade", flat=True))
+        set(
+            Organization.objects.filter(kind=OrgKind.LEAGUE_BRANCH, is_active=True, for_staff=False).values_list(
+                "grade", flat=True
+            )
+        )
     ) == [2024, 2025, 2026]
     graduates = Person.objects.filter(organization__in=graduated)
     assert graduates.count() == 16 * 12
@@ -103,10 +113,13 @@ def test_pages_of_current_classes_leave_the_graduated_out(history, client):
 
     admin = history.users["admin"]
     client.force_login(admin)
-    response = client.get(reverse("meetings:frequency"))
+    response = client.get(reverse("meetings:frequency"), {"period": "academic:2026"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "高一（1）班" in html and "2026届" not in html
+    # The calendar year 2026 checks the class of 2026 for the months it existed (until it graduated in July).
+    html = client.get(reverse("meetings:frequency"), {"period": "year:2026"}).content.decode()
+    assert "2026届" in html and "2025届" not in html
     response = client.get(reverse("members:list"), {"category": "student"})
     assert (
         response.context["page_obj"].paginator.count
