@@ -82,8 +82,16 @@ class VersionedModelForm(DateRangeMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self._is_stale():
+            self._carry_current_version()
             raise forms.ValidationError(self.stale_message, code="stale")
         return cleaned
+
+    def _carry_current_version(self):
+        """The refused page carries the version now saved, so that "save again" (after looking at the
+        other person's changes, as the message says) goes through instead of being refused for ever."""
+        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        self.data = self.data.copy()
+        self.data[self.add_prefix("record_version")] = current
 
     @transaction.atomic
     def save(self, commit=True):
@@ -104,14 +112,24 @@ class VersionedModelForm(DateRangeMixin, forms.ModelForm):
 MAX_PK = 2**63 - 1
 
 
+def parse_pk(value) -> int | None:
+    """An id read from a query string or a posted form: a whole number written in ASCII digits, from 1 up to
+    the database's largest id; None for anything else. `str.isdigit()` is not enough: it lets "²" through,
+    which `int()` refuses (a 500), and an id beyond the range overflows SQLite."""
+    text = str(value if value is not None else "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_PK)):
+        return None
+    pk = int(text)
+    return pk if 0 < pk <= MAX_PK else None
+
+
 class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     """Rejects ids that are not whole numbers within the database's range before querying: Django passes
     them to `pk__in` as they come, and SQLite raises OverflowError (a 500) for an id like 10**30."""
 
     def _check_values(self, value):
         for pk in value:
-            text = str(pk)
-            if not text.isdigit() or int(text) > MAX_PK:
+            if parse_pk(pk) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
