@@ -1,4 +1,7 @@
+from collections.abc import Callable
+
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, VersionedModelForm
@@ -68,6 +71,19 @@ class OrganizationForm(VersionedModelForm):
         return cleaned
 
 
+# Who may hold a post is a question about people, and the tree knows no people (branches sits below members
+# in the layers, docs/architecture.md). members, which owns people, sets up the officer form's person field
+# (its choices and its searchable picker) when it is ready: `set_officer_person_field` in members.apps.
+_officer_person_field: Callable[[forms.ModelChoiceField, Organization], None] | None = None
+
+
+def set_officer_person_field(setup: Callable[[forms.ModelChoiceField, Organization], None]) -> None:
+    """Let the app that owns people set up `OfficerForm`'s person field for an organization: `setup(field,
+    organization)` gives the field its queryset and widget. Called from that app's `AppConfig.ready`."""
+    global _officer_person_field
+    _officer_person_field = setup
+
+
 class OfficerForm(VersionedModelForm):
     class Meta:
         model = Officer
@@ -81,15 +97,9 @@ class OfficerForm(VersionedModelForm):
         # Only the school's own accounts: a post gives its account reach over the organization, and the list
         # must not name the other schools' accounts. `offer_unlinked`: the administrator links new accounts.
         self.fields["user"].queryset = school_accounts(organization.path[:PATH_STEP], unlinked=offer_unlinked)
-        from members.models import Person
-        from members.widgets import LookupFilters, use_person_picker
-
-        # The school's active people, picked by searching: a large school has thousands.
-        use_person_picker(
-            self.fields["person"],
-            Person.objects.active().filter(organization__path__startswith=organization.path[:PATH_STEP]),
-            LookupFilters(org=organization.pk, area="school", with_staff=True),
-        )
+        if _officer_person_field is None:  # never the plain select: it would list every person of every school
+            raise ImproperlyConfigured("No app set up the officer form's person field (set_officer_person_field).")
+        _officer_person_field(self.fields["person"], organization)
 
     def clean(self):
         cleaned = super().clean()

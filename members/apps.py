@@ -19,3 +19,10 @@ class MembersConfig(AppConfig):
 
         register_sensitive(Person, masks={"id_number": mask_id_number, "phone": mask_phone}, can_see=can_see_sensitive)
         register_export_recorder(ExportLog.objects.create)
+
+        # The tree knows no people: members gives the officer form its person picker.
+        from branches.forms import set_officer_person_field
+
+        from .officers import officer_person_field
+
+        set_officer_person_field(officer_person_field)
