@@ -22,7 +22,7 @@ from branches.permissions import (
 )
 from core.audit import log_export
 from core.exports import Sheet, too_many_rows, xlsx_response
-from core.forms import errors_text
+from core.forms import errors_text, parse_pk
 from core.pagination import paginate
 from members.models import Person
 
@@ -197,7 +197,8 @@ def participants_pick(request, pk):
     activity = selectors.activity_for_user(request.user, pk, edit=True)
     orgs = _org_choices(request.user)
     data = request.POST if request.method == "POST" else (request.GET if "organizations" in request.GET else None)
-    chosen = orgs.filter(pk__in=[v for v in (data or {}).getlist("organizations", []) if v.isdigit()]) if data else []
+    ids = [pk for v in data.getlist("organizations") if (pk := parse_pk(v)) is not None] if data else []
+    chosen = orgs.filter(pk__in=ids) if data else []
     members = list(_members_of(activity, chosen))
     form = ParticipantPickForm(
         data, organizations=orgs, candidates=Person.objects.filter(pk__in=[m.pk for m in members])
@@ -435,7 +436,7 @@ def series_list(request):
     _require_access(request.user)
     years = selectors.series_years(request.user)
     year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else (years[0] if years else timezone.localdate().year)
+    year = parse_pk(year) or (years[0] if years else timezone.localdate().year)
     return render(
         request,
         "activities/series_list.html",

@@ -4,6 +4,8 @@ from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.forms import parse_pk
+
 from .forms import ElectionForm, OfficerForm, OrganizationForm
 from .models import Officer, Organization
 from .permissions import access, can_edit, editable_organizations, get_for_user_or_404, viewable_organizations
@@ -54,8 +56,8 @@ def organization_detail(request, pk):
 def organization_create(request):
     parents = editable_organizations(request.user)
     parent = None
-    if request.GET.get("parent", "").isdigit():
-        parent = get_object_or_404(parents, pk=request.GET["parent"])
+    if (parent_id := parse_pk(request.GET.get("parent"))) is not None:
+        parent = get_object_or_404(parents, pk=parent_id)
     if not parents.exists():
         raise PermissionDenied
     form = OrganizationForm(request.POST or None, parents=parents, initial={"parent": parent})

@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import PATH_STEP, Officer, Post
-from core.forms import MAX_PK, SafeModelMultipleChoiceField, VersionedModelForm
+from core.forms import SafeModelMultipleChoiceField, VersionedModelForm, parse_pk
 from core.uploads import validate_document
 from members.models import Category, Person, PoliticalStatus
 from members.widgets import LookupFilters, use_person_picker
@@ -219,7 +219,7 @@ class AttendanceForm(forms.Form):
     def selected_visitors(self):
         if not self.is_bound:
             return self.initial_visitors
-        ids = [v for v in self.data.getlist("visitors") if str(v).isdigit() and int(v) <= MAX_PK]
+        ids = [pk for v in self.data.getlist("visitors") if (pk := parse_pk(v)) is not None]
         return list(self.fields["visitors"].queryset.filter(pk__in=ids).select_related("organization"))
 
     def clean(self):

@@ -20,6 +20,7 @@ from branches.permissions import (
     viewable_organizations,
 )
 from core.dates import in_range
+from core.forms import parse_pk
 from core.pagination import paginate
 
 from . import ical, selectors, services
@@ -160,11 +161,11 @@ def _choose_org_and_kind(request):
     orgs = editable_organizations(request.user).filter(is_active=True).order_by("path")
     if not orgs.exists():
         raise PermissionDenied
-    org_id = request.GET.get("org", "")
-    org = orgs.filter(pk=org_id).first() if org_id.isdigit() else None
+    org_id = parse_pk(request.GET.get("org"))
+    org = orgs.filter(pk=org_id).first() if org_id is not None else None
     if org is None and orgs.count() == 1:
         org = orgs.first()
-    if org_id.isdigit() and org is None:
+    if org_id is not None and org is None:
         raise Http404
     kind = request.GET.get("kind", "")
     kind = kind if org is not None and kind in kinds_for(org) else ""

@@ -13,7 +13,7 @@ from branches.models import LEAGUE_KINDS, PARTY_KINDS, OrgKind
 from branches.permissions import access, can_edit, editable_organizations, viewable_organizations
 from core.audit import log_export
 from core.exports import Sheet, too_many_rows, xlsx_response
-from core.forms import errors_text
+from core.forms import errors_text, parse_pk
 from core.pagination import paginate
 
 from . import roster, selectors, services
@@ -332,8 +332,8 @@ def event_document(request, pk):
 def pipeline_board(request):
     require(access(request.user).has_any_access)
     org = None
-    if request.GET.get("org", "").isdigit():
-        org = get_object_or_404(viewable_organizations(request.user), pk=request.GET["org"])
+    if (org_id := parse_pk(request.GET.get("org"))) is not None:
+        org = get_object_or_404(viewable_organizations(request.user), pk=org_id)
     today = timezone.localdate()
     return render(
         request,
@@ -476,8 +476,8 @@ def _sheet(request, *, kinds, people_of, save, template, default_rating):
     year = _year(request)
     orgs = viewable_organizations(user).filter(is_active=True, kind__in=kinds)
     org = None
-    if request.GET.get("org", "").isdigit():
-        org = get_object_or_404(orgs, pk=request.GET["org"])
+    if (org_id := parse_pk(request.GET.get("org"))) is not None:
+        org = get_object_or_404(orgs, pk=org_id)
     people, ratings, editable = [], {}, False
     if org is not None:
         people, ratings = people_of(org, year)

@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from branches.models import PATH_STEP, Organization
 from branches.permissions import access, can_edit
-from core.forms import MAX_PK
+from core.forms import parse_pk
 
 from .access import visible_q
 from .models import Category, Person, PoliticalStatus
@@ -45,11 +45,6 @@ def person_label(person: Person) -> str:
     """How a person reads in a picker: name and (short) organization name."""
     org = person.organization
     return f"{person.name}（{org.short_name or org.name}）"
-
-
-def _pk(value) -> int | None:
-    value = str(value or "").strip()
-    return int(value) if value.isdigit() and 0 < int(value) <= MAX_PK else None
 
 
 @dataclass(frozen=True)
@@ -86,12 +81,12 @@ class LookupFilters:
         category = params.get("category", "")
         status = params.get("status", "")
         return cls(
-            org=_pk(params.get("org")),
+            org=parse_pk(params.get("org")),
             area=area if area in AREAS else "subtree",
             with_staff=params.get("with_staff") == "1",
             category=category if category in CATEGORY_FILTERS else "",
             status=status if status in STATUS_FILTERS else "",
-            exclude=_pk(params.get("exclude")),
+            exclude=parse_pk(params.get("exclude")),
             editable=params.get("editable") == "1",
         )
 
@@ -150,7 +145,7 @@ class PersonPicker(forms.Select):
     def optgroups(self, name, value, attrs=None):
         """Only the selected people: one query, whatever the size of the queryset."""
         field = getattr(self.choices, "field", None)
-        ids = [pk for pk in (_pk(v) for v in value) if pk is not None]
+        ids = [pk for pk in (parse_pk(v) for v in value) if pk is not None]
         options = [self.create_option(name, "", getattr(field, "empty_label", None) or "---------", not ids, 0)]
         if ids and field is not None:
             people = field.queryset.filter(pk__in=ids).select_related("organization")

@@ -438,19 +438,10 @@ def test_the_grant_forms_class_parameter_is_parsed_safely(demo_files, zh_client)
     assert zh_client.get(url, {"class": chosen.pk}).context["chosen"] == chosen
 
 
-# An id parameter written in other digits ("²" passes str.isdigit(), int() refuses it) answered 500 on these
-# pages, in views other teams own; each is reported with its fix (isdecimal(), or int() inside try). The test
-# fails when one of them is fixed, so that its entry is removed here.
-OTHER_DIGITS_KNOWN_500: dict[str, str] = {
-    "activities:participants": "?organizations=² (activities.views: v.isdigit() before pk__in)",
-    "activities:series_list": "?year=² (activities.views.series_list: int(year) after isdigit())",
-    "branches:create": "?parent=² (branches.views: isdigit() before get_object_or_404)",
-    "meetings:create": "?org=² (meetings.views._choose_org_and_kind: isdigit() before filter)",
-    "members:appraisal": "?org=² (members.views: isdigit() before get_object_or_404)",
-    "members:board": "?org=² (members.views: isdigit() before get_object_or_404)",
-    "members:league_sheet": "?org=² (members.views: isdigit() before get_object_or_404)",
-    "members:person_lookup": "?org=² (members lookup filters: isdigit())",
-}
+# An id parameter written in other digits ("²" passes str.isdigit(), int() refuses it) answered 500 on some
+# pages; every view now reads ids with core.forms.parse_pk. A page that answers 500 again is listed here only
+# with its reason and fix; the test fails once it is fixed, so that its entry is removed.
+OTHER_DIGITS_KNOWN_500: dict[str, str] = {}
 OTHER_DIGITS = "²"
 ID_PARAMETERS = ("org", "parent", "year", "class", "page", "summary", "series", "person", "grade", "vote")
 ID_PARAMETERS += ("organizations", "people", "visitors", "drive", "fund", "kind", "month", "val")
