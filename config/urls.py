@@ -6,7 +6,10 @@ from django.urls import include, path
 from django.views.generic.base import RedirectView
 from django.views.i18n import JavaScriptCatalog, set_language
 
+from reports.views import dashboard
+
 urlpatterns = [
+    path("", dashboard, name="dashboard"),
     path("", include("core.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

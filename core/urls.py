@@ -1,13 +1,10 @@
 from django.urls import path
 
-from reports.views import dashboard
-
 from . import views
 
 app_name = "core"
 
 urlpatterns = [
-    path("", dashboard, name="dashboard"),
     path("history/deleted/", views.deleted_records, name="deleted"),
     path("history/<str:label>/<int:pk>/", views.record_history, name="history"),
     path("history/<str:label>/restore/<int:history_id>/", views.restore_record, name="restore"),

@@ -308,7 +308,7 @@ class _nullcontext:
         return False
 
 
-CACHED_PAGES = {"core:dashboard", "reports:detail", "reports:due", "reports:pdf", "reports:docx", "reports:xlsx"}
+CACHED_PAGES = {"dashboard", "reports:detail", "reports:due", "reports:pdf", "reports:docx", "reports:xlsx"}
 
 
 def _time_url(client, url: str, n: int, before=None) -> dict:

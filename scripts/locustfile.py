@@ -180,7 +180,7 @@ class SchoolUser(HttpUser):
 
     @task(1)
     def open_the_dashboard(self):
-        self._get("/", "core:dashboard")
+        self._get("/", "dashboard")
 
     @task(1)
     def record_a_meeting(self):

@@ -24,7 +24,7 @@ def caching(settings):
 
 
 def party_classes(client) -> str:
-    response = client.get(reverse("core:dashboard"), {"period": "year:2025"})
+    response = client.get(reverse("dashboard"), {"period": "year:2025"})
     assert response.status_code == 200
     tiles = {t["key"]: t for t in response.context["blocks"][0]["tiles"]}
     return tiles["meetings.kind.party_class"]["value"]

@@ -149,7 +149,7 @@ LIST_PAGES = [
     ("meetings:calendar", {"month": "9999-12"}),
     ("activities:list", {"period": "custom:0001-01-01..0001-01-02"}),
     ("activities:export", {"period": "custom:0001-01-01..0001-01-02"}),
-    ("core:dashboard", {"period": "custom:0001-01-01..0001-01-02"}),
+    ("dashboard", {"period": "custom:0001-01-01..0001-01-02"}),
     ("finance:dues_export", {"period": "custom:0001-01-01..0001-01-02"}),
 ]
 

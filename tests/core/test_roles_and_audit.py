@@ -27,7 +27,7 @@ def test_every_domain_model_is_audited():
 
 def test_user_without_role_is_told_to_ask_for_one(client_for, norole_user, orgs):
     client = client_for(norole_user)
-    assert client.get(reverse("core:dashboard")).status_code == 200
+    assert client.get(reverse("dashboard")).status_code == 200
     assert client.get(reverse("password_change")).status_code == 200
     for url in (
         reverse("branches:tree"),

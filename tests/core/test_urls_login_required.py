@@ -42,7 +42,7 @@ def all_pages():
 
 def test_the_walk_finds_the_apps_pages():
     names = {name for name, _url in all_pages()}
-    assert {"core:dashboard", "branches:tree", "members:list", "meetings:list"} <= names
+    assert {"dashboard", "branches:tree", "members:list", "meetings:list"} <= names
 
 
 @pytest.mark.parametrize(("name", "url"), all_pages())

@@ -23,7 +23,7 @@ DEMO_PASSWORD = "partyleague2026"
 
 # The pages a secretary opens most, checked on a phone.
 PHONE_PAGES = [
-    "core:dashboard",
+    "dashboard",
     "branches:tree",
     "members:list",
     "members:board",
@@ -102,7 +102,7 @@ def test_language_switch_and_phone_view(web, demo_school):
         web.goto(url)
         overflows.append(web.horizontal_overflow())
     assert not any(overflows), "pages scroll sideways on a phone:\n" + "\n".join(filter(None, overflows))
-    web.goto(reverse("core:dashboard"))
+    web.goto(reverse("dashboard"))
     web.screenshot("phone-dashboard")
     # The menu folds behind the toggler and opens on a tap, still within the screen.
     assert not page.locator("#mainnav").is_visible()

@@ -266,7 +266,7 @@ def _year_param(o):
 
 PAGES: list[Page] = [
     # core and the organization tree
-    Page("core:dashboard", "dashboard", _none, 58, key=True, single_root=True, label="dashboard"),
+    Page("dashboard", "dashboard", _none, 58, key=True, single_root=True, label="dashboard"),
     Page("core:deleted", "list", _none, 8),
     Page("core:history", "detail", _history, 12),
     Page("branches:tree", "list", _none, 8, key=True, admin_model="branches.Organization"),

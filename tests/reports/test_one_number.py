@@ -221,7 +221,7 @@ def test_the_dashboard_the_summary_and_the_frozen_summary_show_the_same_numbers(
     y = school_year
     summary = summary_create(organization=orgs.school, period=y.period, by=admin_user)
     draft = summary_figures(summary)["figures"]
-    page = client_for(admin_user).get(reverse("core:dashboard"), {"period": y.period.key})
+    page = client_for(admin_user).get(reverse("dashboard"), {"period": y.period.key})
     (block,) = [b for b in page.context["blocks"] if b["org"] == orgs.school]
     tiles = {t["key"]: t["value"] for t in block["tiles"]}
     assert set(tiles) == {key for key, _icon in DASHBOARD_TILES}

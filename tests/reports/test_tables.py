@@ -252,9 +252,9 @@ def test_docx_has_the_series_table(activities, admin_user, client_for):
 
 def test_dashboard_of_an_account_without_a_role(norole_user, client_for):
     client = client_for(norole_user)
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert "Your account has no role yet; ask the school administrator." in response.content.decode()
     assert "blocks" not in response.context
     client.cookies["django_language"] = "zh-hans"
-    assert "您的账号尚未分配角色，请联系学校管理员。" in client.get(reverse("core:dashboard")).content.decode()
+    assert "您的账号尚未分配角色，请联系学校管理员。" in client.get(reverse("dashboard")).content.decode()

@@ -148,7 +148,7 @@ def test_drilldown_of_unknown_figure_is_404(year, branch_secretary, client_for):
 def test_due_page_and_dashboard(year, party_secretary, client_for):
     client = client_for(party_secretary)
     assert client.get(reverse("reports:due")).status_code == 200
-    response = client.get(reverse("core:dashboard"), {"period": "year:2025"})
+    response = client.get(reverse("dashboard"), {"period": "year:2025"})
     assert response.status_code == 200
     tiles = {t["key"]: t for t in response.context["blocks"][0]["tiles"]}
     assert tiles["meetings.kind.party_class"]["value"] == "2"
@@ -158,7 +158,7 @@ def test_due_page_and_dashboard(year, party_secretary, client_for):
 
 
 def test_dashboard_scopes_to_own_organizations(year, outsider, client_for):
-    response = client_for(outsider).get(reverse("core:dashboard"), {"period": "year:2025"})
+    response = client_for(outsider).get(reverse("dashboard"), {"period": "year:2025"})
     assert [b["org"] for b in response.context["blocks"]] == [year.orgs.branch2]
 
 
@@ -176,7 +176,7 @@ def test_summary_page_query_budget(orgs, party_secretary, client_for, extra, dja
 def test_charts_are_fetched_by_the_page_once_shown(year, party_secretary, outsider, client_for):
     """The dashboard and the summary answer at once; each asks for its charts (SVG drawn on the server)."""
     client = client_for(party_secretary)
-    dashboard = client.get(reverse("core:dashboard"), {"period": "year:2025"}).content.decode()
+    dashboard = client.get(reverse("dashboard"), {"period": "year:2025"}).content.decode()
     url = reverse("reports:dashboard_charts") + f"?org={year.orgs.school.pk}&amp;period=year%3A2025"
     assert f'hx-get="{url}"' in dashboard
     assert "<svg" not in dashboard

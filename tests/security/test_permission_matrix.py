@@ -107,7 +107,7 @@ SPEC: dict[str, Entry] = {
     "javascript-catalog": Entry("signed_in"),
     # The browser asks for it on every page, signed in or not; a no-role account meets the no-role rule.
     "favicon": Entry("public", get_ok=(301,)),
-    "core:dashboard": Entry("signed_in"),
+    "dashboard": Entry("signed_in"),
     "core:deleted": Entry("admin"),
     "core:history": Entry(
         "view", owner="branch1", kw=lambda d: {"label": "meetings.meeting", "pk": d.objs["meeting"].pk}
