@@ -12,7 +12,7 @@ matplotlib.use("Agg")
 
 from django.core.cache import cache  # noqa: E402
 from django.utils.safestring import SafeString, mark_safe  # noqa: E402
-from django.utils.translation import get_language  # noqa: E402
+from django.utils.translation import get_language, pgettext  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -74,7 +74,14 @@ def _style(ax):
         label.set_fontfamily(FONT)
 
 
-def meetings_per_month(compiled: dict) -> SafeString:
+def _png(fig: Figure) -> bytes:
+    """A raster copy for the Word file (Word cannot show SVG everywhere): 200 dpi, CJK text drawn."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=200, bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()
+
+
+def meetings_per_month(compiled: dict, png: bool = False):
     series = compiled.get("series", {}).get("meetings_by_month")
     if not series or not series["counts"]:
         return mark_safe("")
@@ -104,7 +111,7 @@ def meetings_per_month(compiled: dict) -> SafeString:
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.legend(prop={"family": FONT, "size": 7}, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     _style(ax)
-    return _svg(fig, "meetings")
+    return _png(fig) if png else _svg(fig, "meetings")
 
 
 PIPELINE = [
@@ -116,7 +123,7 @@ PIPELINE = [
 ]
 
 
-def pipeline_funnel(compiled: dict) -> SafeString:
+def pipeline_funnel(compiled: dict, png: bool = False):
     figures = compiled.get("figures", {})
     rows = [(_(label), int(figures[key]["value"])) for key, label in PIPELINE if key in figures]
     if not rows or not any(v for _label, v in rows):
@@ -134,10 +141,10 @@ def pipeline_funnel(compiled: dict) -> SafeString:
     ax.set_title(_("Development pipeline (on the date compiled)"), fontfamily=FONT, fontsize=10)
     _style(ax)
     ax.spines["bottom"].set_visible(False)
-    return _svg(fig, "pipeline")
+    return _png(fig) if png else _svg(fig, "pipeline")
 
 
-def volunteer_hours_per_month(compiled: dict) -> SafeString:
+def volunteer_hours_per_month(compiled: dict, png: bool = False):
     series = compiled.get("series", {}).get("volunteer_hours_by_month")
     if not series or not any(float(v) for v in series["hours"].values()):
         return mark_safe("")
@@ -147,10 +154,17 @@ def volunteer_hours_per_month(compiled: dict) -> SafeString:
     ax = fig.add_subplot()
     ax.bar(range(len(months)), values, color=PALETTE[4], width=0.7)
     ax.set_xticks(list(range(len(months))), [m[5:] if len(months) <= 12 else m for m in months])
-    ax.set_ylabel(_("Hours"), fontfamily=FONT, fontsize=8)
+    # Volunteer service is counted in 小时 (clock hours); a bare "Hours" is 学时 (training) in members.
+    ax.set_ylabel(pgettext("volunteer service, chart axis", "Hours"), fontfamily=FONT, fontsize=8)
     ax.set_title(_("Volunteer service hours per month"), fontfamily=FONT, fontsize=10)
     _style(ax)
-    return _svg(fig, "hours")
+    return _png(fig) if png else _svg(fig, "hours")
+
+
+def png_charts(compiled: dict) -> list[bytes]:
+    """The same charts as PNG images (the Word file)."""
+    charts = [f(compiled, png=True) for f in (meetings_per_month, pipeline_funnel, volunteer_hours_per_month)]
+    return [c for c in charts if c]
 
 
 def all_charts(compiled: dict) -> list[SafeString]:

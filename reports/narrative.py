@@ -141,10 +141,13 @@ class Table:
     title: object  # lazy
     keys: Callable[[dict], list[str]]
     target: Callable[[str, dict], int | None] | None = None
+    running: Callable[[str], bool] | None = None  # the row's period is still running (not yet short)
 
-    def build(self, compiled: dict, labels: dict, link=None) -> dict | None:
+    def build(self, compiled: dict, labels: dict, link=None, scope: Scope | None = None) -> dict | None:
         figures = compiled.get("figures", {})
-        keys = self.keys(figures)
+        scope = scope or Scope()
+        # Rows of the other side's work, and rows of nothing in both periods, are left out.
+        keys = [k for k in self.keys(figures) if scope.has(figure_side(k)) and not _empty(figures[k])]
         if not keys:
             return None
         targets = {k: self.target(k, figures) if self.target else None for k in keys}
@@ -159,15 +162,22 @@ class Table:
                 _cell("—", num=True) if fig.get("stock") else _figure_cell(figures, key, "previous"),
             ]
             if has_target:
-                cells.append(_target_cell(fig["value"], targets[key]))
+                running = bool(self.running and self.running(key))
+                cells.append(_target_cell(fig["value"], targets[key], running))
             rows.append({"key": key, "cells": cells})
         return {"key": self.key, "title": self.title, "headers": headers, "rows": rows}
 
 
-def _target_cell(value, target) -> dict:
+def _empty(fig: dict) -> bool:
+    return all(fig.get(w) in (0, "0", "0.00", None) for w in ("value", "previous"))
+
+
+def _target_cell(value, target, running: bool = False) -> dict:
     if target is None:
         return _cell("")
     met = int(Decimal(value or 0)) >= int(target)
+    if not met and running:
+        return _cell(_("≥ %(n)s (still running)") % {"n": target}, value=f"≥ {target}", kind="rule")
     return _cell(f"≥ {target} {'✓' if met else '✗'}", value=f"≥ {target}", kind="rule")
 
 
@@ -209,7 +219,7 @@ class BreakdownTable:
     key: str  # the Breakdown's key
     group_label: object  # lazy header of the first column
 
-    def build(self, compiled: dict, labels: dict, link=None) -> dict | None:
+    def build(self, compiled: dict, labels: dict, link=None, scope: Scope | None = None) -> dict | None:
         b = find_breakdown(self.key)
         rows_in = compiled.get("breakdowns", {}).get(self.key)
         if b is None or not rows_in:
@@ -257,9 +267,11 @@ class FundTable:
         (gettext_lazy("Balance (yuan)"), None, "fund.balance"),
     )
 
-    def build(self, compiled: dict, labels: dict, link=None) -> dict | None:
+    def build(self, compiled: dict, labels: dict, link=None, scope: Scope | None = None) -> dict | None:
         figures = compiled.get("figures", {})
         if "fund.raised" not in figures:
+            return None
+        if all(_empty(figures[k]) for k in ("fund.raised", "fund.granted", "fund.raised_total") if k in figures):
             return None
         rows = []
         for label, period_key, total_key in self.ROWS:
@@ -321,7 +333,7 @@ class FrequencyTable:
     key: str
     mode: str
 
-    def build(self, compiled: dict, labels: dict, link=None) -> dict | None:
+    def build(self, compiled: dict, labels: dict, link=None, scope: Scope | None = None) -> dict | None:
         rows_in = compiled.get("frequency")
         if not rows_in:
             return None
@@ -331,26 +343,29 @@ class FrequencyTable:
         chosen = [r for r in rows_in if r["missed"]] if self.mode == "gaps" else rows_in
         if not chosen:
             return None
-        headers = [_("Organization"), _("Meeting"), _("Rule"), _("Required"), _("Held")]
-        headers += [_("Units met"), _("Units short")] if self.mode == "all" else [_("Units short")]
+        # Like with like: periods that have ended are met or short; periods still running are counted apart
+        # (a year's 组织生活会 in November is neither met nor short yet).
+        headers = [_("Organization"), _("Meeting"), _("Rule"), _("Periods checked"), _("Held")]
+        headers += [_("Periods met"), _("Periods still running"), _("Periods short")]
         rows = []
         for r in chosen:
             rule = rules.get(r["rule"])
             if rule is None:
                 continue
+            running = r.get("open", 0)
             cells = [
                 _cell(r["org_name"]),
                 _cell(rule_label(rule)),
                 _cell(rule_text(rule)),
-                _cell(format_number(r["required"]), num=True, value=r["required"], kind="int"),
+                _int_cell(r["units"]),
                 _held_cell(r, link),
+                _int_cell(r["met"]),
+                _int_cell(running) if running else _cell("—", num=True),
+                _cell(_unit_labels(r["missed"]) or "—"),
             ]
-            if self.mode == "all":
-                cells.append(_cell(f"{r['met']} / {r['units']}", num=True))
-            cells.append(_cell(_unit_labels(r["missed"]) or "—"))
             rows.append({"cells": cells})
         title = (
-            gettext_lazy("Meetings short of the rules")
+            gettext_lazy("Meetings short of the rules (periods that have ended)")
             if self.mode == "gaps"
             else gettext_lazy("Meetings against the rules, per organization")
         )
@@ -366,11 +381,12 @@ class FrequencyTable:
     def _by_rule(self, rows_in, rules) -> dict:
         grouped: dict[str, dict] = {}
         for r in rows_in:
-            g = grouped.setdefault(r["rule"], {"orgs": 0, "required": 0, "held": 0, "short": 0})
+            g = grouped.setdefault(r["rule"], {"orgs": 0, "held": 0, "met": 0, "short": 0, "running": 0})
             g["orgs"] += 1
-            g["required"] += r["required"]
             g["held"] += r["held"]
-            g["short"] += 1 if r["missed"] else 0
+            g["met"] += r["met"]
+            g["short"] += len(r["missed"])
+            g["running"] += r.get("open", 0)
         rows = []
         order = list(rules)
         for code in sorted(grouped, key=lambda c: order.index(c) if c in order else len(order)):
@@ -382,21 +398,38 @@ class FrequencyTable:
                     "cells": [
                         _cell(rule_label(rule)),
                         _cell(rule_text(rule)),
-                        _cell(format_number(g["orgs"]), num=True, value=g["orgs"], kind="int"),
-                        _cell(format_number(g["required"]), num=True, value=g["required"], kind="int"),
-                        _cell(format_number(g["held"]), num=True, value=g["held"], kind="int"),
-                        _cell(format_number(g["short"]), num=True, value=g["short"], kind="int"),
+                        _int_cell(g["orgs"]),
+                        _int_cell(g["held"]),
+                        _int_cell(g["met"]),
+                        _int_cell(g["short"]),
+                        _int_cell(g["running"]) if g["running"] else _cell("—", num=True),
                     ]
                 }
             )
-        headers = [_("Meeting"), _("Rule"), _("Organizations"), _("Required"), _("Held"), _("Organizations short")]
+        headers = [
+            _("Meeting"),
+            _("Rule"),
+            _("Organizations"),
+            _("Held"),
+            _("Periods met"),
+            _("Periods short"),
+            _("Periods still running"),
+        ]
         return {
             "key": self.key,
             "title": gettext_lazy("三会一课 against the rules"),
+            "note": _(
+                "A period counts once per organization. A period still running is neither met nor short yet; "
+                "meetings held in it are among those held."
+            ),
             "headers": headers,
             "rows": rows,
             "wide": True,
         }
+
+
+def _int_cell(n: int) -> dict:
+    return _cell(format_number(n), num=True, value=n, kind="int")
 
 
 def _recommendation_target(key: str, figures: dict) -> int | None:
@@ -442,6 +475,7 @@ TABLES = {
             gettext_lazy("Party–League joint meetings per semester"),
             _prefixed("meetings.joint."),
             target=lambda key, figures: R_JOINT.minimum,
+            running=lambda key: _semester_running(key),
         ),
         Table("votes", gettext_lazy("Votes"), _prefixed("votes.")),
         Table(
@@ -517,21 +551,32 @@ def figure_labels(period: Period) -> dict[str, str]:
     }
 
 
-def section_tables(section_key: str, compiled: dict, labels: dict, link=None, *, sheets: bool = False) -> list[dict]:
-    """The tables of one section; `sheets` also gives the tables meant only for Excel."""
+def section_tables(
+    section_key: str, compiled: dict, labels: dict, link=None, *, sheets: bool = False, scope: Scope | None = None
+) -> list[dict]:
+    """The tables of one section; `sheets` also gives the tables meant only for Excel. `scope` (the
+    summary's organization, `scope_of`) leaves out the other side's work."""
     out = []
+    scope = scope or Scope()
     for table in TABLES.get(section_key, []):
-        built = table.build(compiled, labels, link)
+        if table.key == "joint" and not scope.joint and scope.sides != {PARTY, LEAGUE}:
+            figures = compiled.get("figures", {})
+            if not any(_nz(figures, k) for k in figures if k.startswith("meetings.joint.")):
+                continue
+        built = table.build(compiled, labels, link, scope)
         if built and built["rows"] and (sheets or not built.get("sheet_only")):
             out.append(built)
     return out
 
 
-def all_tables(compiled: dict, labels: dict) -> list[dict]:
-    return [t for key in SectionKey.values for t in section_tables(key, compiled, labels, sheets=True)]
+def all_tables(compiled: dict, labels: dict, scope: Scope | None = None) -> list[dict]:
+    return [t for key in SectionKey.values for t in section_tables(key, compiled, labels, sheets=True, scope=scope)]
 
 
 # --- drafting ------------------------------------------------------------------------------------------
+# A draft reads as a secretary writes it: a fact of zero is left out (never "0 名被确定为发展对象"), the
+# period is named by its type (本年度 / 本学年 / 本学期), a figure is stated once, and a summary tells only
+# the work its organization does: the Party side, the League side, or both for the school.
 
 
 def _t(key: str) -> str:
@@ -540,11 +585,17 @@ def _t(key: str) -> str:
 
 def _val(figures: dict, key: str) -> int:
     fig = figures.get(key)
-    return int(Decimal(fig["value"])) if fig else 0
+    return int(Decimal(fig["value"] or 0)) if fig else 0
+
+
+def _nz(figures: dict, key: str) -> bool:
+    """The figure is there and is not zero."""
+    fig = figures.get(key)
+    return bool(fig) and Decimal(fig["value"] or 0) != 0
 
 
 def when(period: Period) -> str:
-    """How the prose names the period: 本年度, 本学年, 本学期, 本期."""
+    """How the prose names the period at the start of a sentence: 本年度, 本学年, 本学期, 本期."""
     return {
         "year": pgettext("summary prose", "This year"),
         "academic": pgettext("summary prose", "This academic year"),
@@ -552,13 +603,35 @@ def when(period: Period) -> str:
     }.get(period.kind, pgettext("summary prose", "In the period"))
 
 
+def this_period(period: Period) -> str:
+    """The period inside a sentence: 本年度, 本学年, 本学期, 本期 ("this year", "the period")."""
+    return {
+        "year": pgettext("summary prose, inside a sentence", "this year"),
+        "academic": pgettext("summary prose, inside a sentence", "this academic year"),
+        "semester": pgettext("summary prose, inside a sentence", "this semester"),
+    }.get(period.kind, pgettext("summary prose, inside a sentence", "the period"))
+
+
+def plans_title(period: Period) -> str:
+    """The last section's title, by the period's type: 下一年度 / 下一学年 / 下学期工作计划."""
+    return {
+        "year": pgettext("summary section", "Plans for next year"),
+        "academic": pgettext("summary section", "Plans for the next academic year"),
+        "semester": pgettext("summary section", "Plans for the next semester"),
+    }.get(period.kind, pgettext("summary section", "Plans for the next stage"))
+
+
 def _sep() -> str:
     """Between two sentences: a space in English, nothing in Chinese (full-width punctuation)."""
-    return "" if (get_language() or "").startswith("zh") else " "
+    return "" if _chinese() else " "
+
+
+def _chinese() -> bool:
+    return (get_language() or "").startswith("zh")
 
 
 def _p(*sentences: str) -> str:
-    text = "".join(s for s in sentences if s)
+    text = _sep().join(s for s in sentences if s)
     return f"<p>{text}</p>" if text else ""
 
 
@@ -566,63 +639,175 @@ def _prompt(text: str) -> str:
     return f"<p>{PROMPT_OPEN}{text}{PROMPT_CLOSE}</p>"
 
 
-def _draft_introduction(figures: dict, org_name: str, period: Period) -> str:
+def _steps(parts: list[str]) -> str:
+    """Clauses of one sentence, told in order: ，in Chinese, semicolons in English."""
+    return pgettext("clauses of a sentence", "; ").join(parts)
+
+
+def _list(parts: list[str]) -> str:
+    """Parts of one clause: 、 in Chinese, commas in English."""
+    return pgettext("list of counts", ", ").join(parts)
+
+
+# --- the organization's side ---------------------------------------------------------------------------
+
+PARTY, LEAGUE = "party", "league"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose summary it is: the sides of the work its organization does, its kind (to name its own level
+    rightly) and whether it holds the Party–League joint meetings."""
+
+    name: str = ""
+    kind: str = ""
+    sides: frozenset = frozenset({PARTY, LEAGUE})
+    joint: bool = True
+
+    def has(self, side: str | None) -> bool:
+        return side is None or side in self.sides
+
+
+def scope_of(org) -> Scope:
+    """The scope of an organization (or only a name: both sides, as for a school)."""
+    from branches.models import LEAGUE_KINDS, PARTY_KINDS
+    from meetings.frequency import is_top_party_org
+
+    if isinstance(org, str) or org is None:
+        return Scope(name=org or "")
+    if org.kind in PARTY_KINDS:
+        return Scope(org.name, org.kind, frozenset({PARTY}), is_top_party_org(org))
+    if org.kind in LEAGUE_KINDS:
+        return Scope(org.name, org.kind, frozenset({LEAGUE}), False)
+    return Scope(org.name, org.kind)
+
+
+def figure_side(key: str) -> str | None:
+    """The side of the work a figure tells of (None: both)."""
+    from branches.models import LEAGUE_KINDS, PARTY_KINDS
+    from meetings.models import LEAGUE_MEETING_KINDS, PARTY_MEETING_KINDS
+
+    parts = key.split(".")
+    if parts[0] == "orgs" and len(parts) == 2:
+        return PARTY if parts[1] in PARTY_KINDS else LEAGUE if parts[1] in LEAGUE_KINDS else None
+    if parts[0] in ("officers", "elections", "dues", "meetings") and len(parts) >= 2 and parts[1] in (PARTY, LEAGUE):
+        return parts[1]
+    if key.startswith("meetings.party_class"):
+        return PARTY
+    if key.startswith("meetings.league_class"):
+        return LEAGUE
+    if key.startswith("meetings.joint."):
+        return PARTY
+    if key.startswith("meetings.kind."):
+        kind = parts[2]
+        return PARTY if kind in PARTY_MEETING_KINDS else LEAGUE if kind in LEAGUE_MEETING_KINDS else None
+    if key.startswith(("votes.admission", "votes.conversion", "training.", "appraisal.")):
+        return PARTY
+    if key.startswith(("votes.recommendation", "recommendations.", "league_registration.")):
+        return LEAGUE
+    if key.startswith("pipeline."):
+        return LEAGUE if key.endswith(".recommended") or key == "pipeline.league_joined" else PARTY
+    if key.startswith("people."):
+        return LEAGUE if key == "people.league_member" else PARTY
+    return None
+
+
+# --- Chinese typesetting --------------------------------------------------------------------------------
+
+_CJK = "\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\u2014\u2018-\u201d"
+_SPACE_AFTER_CJK = re.compile(rf"(?<=[{_CJK}]) +(?=[{_CJK}0-9\[<(%—])")
+_SPACE_BEFORE_CJK = re.compile(rf"(?<=[{_CJK}0-9\]>)%—]) +(?=[{_CJK}])")
+
+
+def tidy_chinese(text: str) -> str:
+    """No ASCII spaces between Chinese and a number (or a figure's token, or another Chinese character):
+    "党总支 1 个" → "党总支1个"."""
+    return _SPACE_BEFORE_CJK.sub("", _SPACE_AFTER_CJK.sub("", text))
+
+
+# --- the drafters --------------------------------------------------------------------------------------
+
+
+def _draft_introduction(figures: dict, scope: Scope, period: Period) -> str:
     return _p(
         _(
             "During %(period)s, under the leadership of the higher Party organization, %(org)s kept to the "
-            "principle that Party building leads League building. The work of the period is summarized as "
+            "principle that Party building leads League building. The work of %(this)s is summarized as "
             "follows."
         )
-        % {"period": period.label, "org": escape(org_name)}
-    ) + _prompt(_("Add the main ideas and achievements of the period here."))
+        % {"period": period.label, "org": escape(scope.name), "this": this_period(period)}
+    ) + _prompt(_("Add the main ideas and achievements of %(this)s here.") % {"this": this_period(period)})
 
 
-def _draft_organization(figures: dict, org_name: str, period: Period) -> str:
-    counters = [
-        (
-            OrgKind.PARTY_GENERAL_BRANCH,
-            lambda v: ngettext("%(n)s Party general branch", "%(n)s Party general branches", v),
-        ),
-        (OrgKind.PARTY_BRANCH, lambda v: ngettext("%(n)s Party branch", "%(n)s Party branches", v)),
-        (OrgKind.PARTY_GROUP, lambda v: ngettext("%(n)s Party group", "%(n)s Party groups", v)),
-        (OrgKind.LEAGUE_COMMITTEE, lambda v: ngettext("%(n)s League committee", "%(n)s League committees", v)),
-        (OrgKind.LEAGUE_BRANCH, lambda v: ngettext("%(n)s League branch", "%(n)s League branches", v)),
-        (OrgKind.LEAGUE_GROUP, lambda v: ngettext("%(n)s League group", "%(n)s League groups", v)),
+ORG_COUNTERS = (
+    (OrgKind.PARTY_GENERAL_BRANCH, lambda v: ngettext("%(n)s Party general branch", "%(n)s Party general branches", v)),
+    (OrgKind.PARTY_BRANCH, lambda v: ngettext("%(n)s Party branch", "%(n)s Party branches", v)),
+    (OrgKind.PARTY_GROUP, lambda v: ngettext("%(n)s Party group", "%(n)s Party groups", v)),
+    (OrgKind.LEAGUE_COMMITTEE, lambda v: ngettext("%(n)s League committee", "%(n)s League committees", v)),
+    (OrgKind.LEAGUE_BRANCH, lambda v: ngettext("%(n)s League branch", "%(n)s League branches", v)),
+    (OrgKind.LEAGUE_GROUP, lambda v: ngettext("%(n)s League group", "%(n)s League groups", v)),
+)
+
+
+def _draft_organization(figures: dict, scope: Scope, period: Period) -> str:
+    # An organization counts itself among its kind: it names only the organizations under it (a branch
+    # never writes "第一党支部现有党支部1个").
+    parts = [
+        phrase(_val(figures, f"orgs.{kind}")) % {"n": _t(f"orgs.{kind}")}
+        for kind, phrase in ORG_COUNTERS
+        if kind != scope.kind and scope.has(figure_side(f"orgs.{kind}")) and _nz(figures, f"orgs.{kind}")
     ]
-    parts = []
-    for kind, phrase in counters:
-        key = f"orgs.{kind}"
-        if _val(figures, key):
-            parts.append(phrase(_val(figures, key)) % {"n": _t(key)})
     out = ""
     if parts:
-        out += _p(
-            _("%(org)s has %(list)s.") % {"org": escape(org_name), "list": _(", ").join(parts)},
-        )
-    if "officers.total" in figures:
-        out += _p(
+        sentence = _("%(org)s has %(list)s.") if scope.kind in ("", OrgKind.SCHOOL) else _("Under %(org)s: %(list)s.")
+        out += _p(sentence % {"org": escape(scope.name), "list": _list(parts)})
+    officers = []
+    if _nz(figures, "officers.total"):
+        split = [
+            phrase % {"n": _t(f"officers.{side}")}
+            for side, phrase in ((PARTY, _("Party %(n)s")), (LEAGUE, _("League %(n)s")))
+            if scope.has(side) and _nz(figures, f"officers.{side}")
+        ]
+        officers.append(
             ngettext(
-                "At the end of the period %(n)s officer was in post (Party %(party)s, League %(league)s).",
-                "At the end of the period %(n)s officers were in post (Party %(party)s, League %(league)s).",
+                "At the end of %(this)s %(n)s officer was in post.",
+                "At the end of %(this)s %(n)s officers were in post.",
                 _val(figures, "officers.total"),
             )
-            % {"n": _t("officers.total"), "party": _t("officers.party"), "league": _t("officers.league")},
-            _sep(),
+            % {"this": this_period(period), "n": _t("officers.total")}
+            if len(split) < 2
+            else ngettext(
+                "At the end of %(this)s %(n)s officer was in post (%(split)s).",
+                "At the end of %(this)s %(n)s officers were in post (%(split)s).",
+                _val(figures, "officers.total"),
+            )
+            % {"this": this_period(period), "n": _t("officers.total"), "split": _list(split)}
+        )
+    if _nz(figures, "elections.total"):
+        officers.append(
             ngettext(
-                "%(n)s election of a committee was held in the period.",
-                "%(n)s elections of committees were held in the period.",
+                "%(when)s, %(n)s committee was elected.",
+                "%(when)s, %(n)s committees were elected.",
                 _val(figures, "elections.total"),
             )
-            % {"n": _t("elections.total")}
-            if "elections.total" in figures
-            else "",
+            % {"when": when(period), "n": _t("elections.total")}
         )
-    return out + _prompt(_("Describe the work on the League organization and the renewal of its committee."))
+    out += _p(*officers)
+    if scope.sides == {PARTY}:
+        prompt = _("Describe the building of the Party organization: its groups, officers and elections.")
+    elif scope.sides == {LEAGUE}:
+        prompt = _("Describe the work on the League organization and the renewal of its committee.")
+    else:
+        prompt = _(
+            "Describe the building of the Party and League organizations and the renewal of the League "
+            "committee and the student union."
+        )
+    return out + _prompt(prompt)
 
 
-def _draft_education(figures: dict, org_name: str, period: Period) -> str:
+def _draft_education(figures: dict, scope: Scope, period: Period) -> str:
     out = ""
-    if "meetings.kind.league_class" in figures:
+    if scope.has(LEAGUE) and _nz(figures, "meetings.kind.league_class"):
         out += _p(
             ngettext(
                 "%(when)s, %(n)s League class was held, with %(p)s person-times of attendance.",
@@ -635,256 +820,332 @@ def _draft_education(figures: dict, org_name: str, period: Period) -> str:
                 "p": _t("meetings.league_class.person_times"),
             }
         )
-    return out + _prompt(_("Describe the semester plans and the moral-education series."))
+    if scope.sides == {PARTY}:
+        prompt = _("Describe the study plan of the branch: theme Party days, Party classes and study topics.")
+    else:
+        prompt = _("Describe the semester plans and the moral-education series.")
+    return out + _prompt(prompt)
 
 
-def _draft_systems(figures: dict, org_name: str, period: Period) -> str:
-    out = ""
-    if "meetings.kind.party_class" in figures:
-        out += _p(
-            ngettext(
-                "%(when)s, %(n)s Party class was held, with %(p)s person-times of attendance",
-                "%(when)s, %(n)s Party classes were held, with %(p)s person-times of attendance",
-                _val(figures, "meetings.kind.party_class"),
-            )
-            % {
-                "when": when(period),
-                "n": _t("meetings.kind.party_class"),
-                "p": _t("meetings.party_class.person_times"),
-            },
-            ngettext(
+def _draft_party_class(figures: dict, period: Period) -> str:
+    if not _nz(figures, "meetings.kind.party_class"):
+        return ""
+    held = ngettext(
+        "%(when)s, %(n)s Party class was held, with %(p)s person-times of attendance",
+        "%(when)s, %(n)s Party classes were held, with %(p)s person-times of attendance",
+        _val(figures, "meetings.kind.party_class"),
+    ) % {"when": when(period), "n": _t("meetings.kind.party_class"), "p": _t("meetings.party_class.person_times")}
+    if _nz(figures, "meetings.party_class.by_secretary"):
+        return _p(
+            held
+            + ngettext(
                 "; %(n)s of them was given by a secretary.",
                 "; %(n)s of them were given by secretaries.",
                 _val(figures, "meetings.party_class.by_secretary"),
             )
-            % {"n": _t("meetings.party_class.by_secretary")},
+            % {"n": _t("meetings.party_class.by_secretary")}
         )
+    return _p(held + pgettext("end of a sentence", "."))
+
+
+def _draft_joint(figures: dict, scope: Scope) -> str:
     joint = [k for k in figures if k.startswith("meetings.joint.")]
-    if joint:
-        held = [_("%(semester)s: %(n)s") % {"semester": _semester_label(k), "n": _t(k)} for k in joint]
-        out += _p(
-            _(
-                "The rule asks for at least %(rule)s Party–League joint meetings each semester "
-                "(plan, progress and summary meetings). Joint meetings held — %(list)s."
-            )
-            % {"rule": R_JOINT.minimum, "list": _("; ").join(held)}
+    if not joint or not scope.has(PARTY) or not (scope.joint or any(_nz(figures, k) for k in joint)):
+        return ""
+    held = [
+        _("%(semester)s: %(n)s") % {"semester": _semester_label(k), "n": _t(k)}
+        + (pgettext("joint meetings of a semester", " (still running)") if _semester_running(k) else "")
+        for k in joint
+    ]
+    return _p(
+        _(
+            "The rule asks for at least %(rule)s Party–League joint meetings each semester "
+            "(plan, progress and summary meetings). Joint meetings held — %(list)s."
         )
-    if _val(figures, "frequency.required"):
-        out += _p(
-            _(
-                "Against the rules of 三会一课, the %(orgs)s organizations checked were required to hold at least "
-                "%(req)s meetings in the period; %(held)s meetings were held."
-            )
-            % {"orgs": _t("frequency.orgs"), "req": _t("frequency.required"), "held": _t("frequency.held")},
-            _sep(),
-            _(
-                "A rule was not met %(missed)s times, in %(short)s organizations (listed in the table below); "
-                "these gaps are to be made good."
-            )
-            % {"missed": _t("frequency.missed"), "short": _t("frequency.orgs_short")}
-            if _val(figures, "frequency.missed")
-            else _("Every organization held its meetings as often as the rules require."),
-        )
-    if _val(figures, "votes.recommendation") or _val(figures, "votes.admission") or _val(figures, "votes.conversion"):
-        out += _p(
-            ngettext(
-                "League members' meetings voted on %(n)s League member recommended to the Party (推优); "
-                "%(m)s recommendations were carried.",
-                "League members' meetings voted on %(n)s League members recommended to the Party (推优); "
-                "%(m)s recommendations were carried.",
-                _val(figures, "votes.recommendation"),
-            )
-            % {"n": _t("votes.recommendation"), "m": _t("votes.recommendation.passed")}
-            if _val(figures, "votes.recommendation")
-            else "",
-            _sep() if _val(figures, "votes.recommendation") else "",
-            _(
-                "Branch general meetings admitted %(a)s probationary members and converted %(c)s probationary "
-                "members to full membership."
-            )
-            % {"a": _t("votes.admission.passed"), "c": _t("votes.conversion.passed")}
-            if _val(figures, "votes.admission") or _val(figures, "votes.conversion")
-            else "",
-        )
-    if "training.total" in figures:
-        out += _p(
-            _(
-                "%(n)s activists and development targets are in training; %(two)s of them have two training "
-                "contacts, and %(q)s were assessed in the current quarter."
-            )
-            % {"n": _t("training.total"), "two": _t("training.two_contacts"), "q": _t("training.assessed")}
-        )
-    if "recommendations.nominated" in figures:
-        target = (
-            _("The school's yearly target is %(t)s recommendations.") % {"t": _t("recommendations.target")}
-            if "recommendations.target" in figures
-            else ""
-        )
-        if _val(figures, "recommendations.nominated"):
-            outcomes = _val(figures, "pipeline.activist.recommended") or _val(
-                figures, "pipeline.development_target.recommended"
-            )
-            out += _p(
-                _(
-                    "Through “pushing the best into the Party” (推优), League branches nominated %(n)s League "
-                    "members; %(p)s were passed by League members' meetings and %(a)s approved by the League "
-                    "committee."
-                )
-                % {
-                    "n": _t("recommendations.nominated"),
-                    "p": _t("recommendations.passed"),
-                    "a": _t("recommendations.approved"),
-                },
-                _sep(),
-                _("Of the recommended, %(act)s became activists and %(dev)s became development targets.")
-                % {
-                    "act": _t("pipeline.activist.recommended"),
-                    "dev": _t("pipeline.development_target.recommended"),
-                }
-                if outcomes
-                else "",
-                _sep() if outcomes else "",
-                target,
-            )
-        else:
-            out += _p(_("No League member was nominated for 推优 in the period."), _sep() if target else "", target)
-    if "pipeline.application" in figures:
-        out += _p(
-            _(
-                "In the period %(app)s Party applications were received; %(act)s activists and %(dev)s development "
-                "targets were chosen; %(adm)s probationary members were admitted and %(conv)s became full members."
-            )
-            % {
-                "app": _t("pipeline.application"),
-                "act": _t("pipeline.activist"),
-                "dev": _t("pipeline.development_target"),
-                "adm": _t("pipeline.admission"),
-                "conv": _t("pipeline.conversion"),
-            }
-        )
-    if _val(figures, "appraisal.total"):
-        out += _p(
-            _(
-                "In the democratic appraisal %(n)s Party members were appraised: %(e)s excellent, %(q)s qualified, "
-                "%(b)s basically qualified and %(u)s unqualified."
-            )
-            % {
-                "n": _t("appraisal.total"),
-                "e": _t("appraisal.excellent"),
-                "q": _t("appraisal.qualified"),
-                "b": _t("appraisal.basic"),
-                "u": _t("appraisal.unqualified"),
-            }
-        )
-    if "people.activist" in figures:
-        out += _p(
-            _(
-                "On the date compiled there were %(app)s Party applicants, %(act)s activists, %(dev)s development "
-                "targets, %(prob)s probationary members and %(full)s full Party members."
-            )
-            % {
-                "app": _t("people.applicant"),
-                "act": _t("people.activist"),
-                "dev": _t("people.development_target"),
-                "prob": _t("people.probationary"),
-                "full": _t("people.full_member"),
-            }
-        )
-    return out + _prompt(
-        _("Describe the training of activists (two contacts, quarterly assessments) and the democratic appraisal.")
+        % {"rule": R_JOINT.minimum, "list": _("; ").join(held)}
     )
+
+
+def _draft_frequency(figures: dict, period: Period) -> str:
+    # Totals "required" and "held" would set meetings of periods still running against a full requirement:
+    # the prose counts what is settled (periods that have ended) and says the rest is still running.
+    if not _nz(figures, "frequency.orgs"):
+        return ""
+    checked = ngettext(
+        "The meetings of %(n)s organization were checked against the rules of 三会一课 (periods still "
+        "running are not counted as short).",
+        "The meetings of %(n)s organizations were checked against the rules of 三会一课 (periods still "
+        "running are not counted as short).",
+        _val(figures, "frequency.orgs"),
+    ) % {"n": _t("frequency.orgs")}
+    if _nz(figures, "frequency.missed"):
+        verdict = _(
+            "%(short)s organizations fell short of a rule in %(missed)s periods that have ended (listed in the "
+            "table below); these gaps are to be made good."
+        ) % {"missed": _t("frequency.missed"), "short": _t("frequency.orgs_short")}
+    else:
+        verdict = _(
+            "In every period that has ended, each organization held its meetings as often as the rules require."
+        )
+    return _p(checked, verdict)
+
+
+def _draft_votes(figures: dict) -> str:
+    # 推优 votes are told once, with the other 推优 figures (one value for one fact).
+    parts = []
+    if _nz(figures, "votes.admission.passed"):
+        parts.append(
+            ngettext(
+                "admitted %(n)s probationary member",
+                "admitted %(n)s probationary members",
+                _val(figures, "votes.admission.passed"),
+            )
+            % {"n": _t("votes.admission.passed")}
+        )
+    if _nz(figures, "votes.conversion.passed"):
+        parts.append(
+            ngettext(
+                "converted %(n)s probationary member to full membership",
+                "converted %(n)s probationary members to full membership",
+                _val(figures, "votes.conversion.passed"),
+            )
+            % {"n": _t("votes.conversion.passed")}
+        )
+    if not parts:
+        return ""
+    return _p(_("By vote, branch general meetings %(list)s.") % {"list": _list(parts)})
+
+
+def _draft_recommendations(figures: dict, scope: Scope, period: Period) -> str:
+    if "recommendations.nominated" not in figures or not scope.has(LEAGUE):
+        return ""
+    target = (
+        _("The school's yearly target is %(t)s recommendations.") % {"t": _t("recommendations.target")}
+        if _nz(figures, "recommendations.target")
+        else ""
+    )
+    if not _nz(figures, "recommendations.nominated"):
+        return _p(_("%(when)s, no League member was nominated for 推优.") % {"when": when(period)}, target)
+    steps = [
+        ngettext(
+            "League branches nominated %(n)s League member",
+            "League branches nominated %(n)s League members",
+            _val(figures, "recommendations.nominated"),
+        )
+        % {"n": _t("recommendations.nominated")}
+    ]
+    if _nz(figures, "recommendations.passed"):
+        steps.append(_("%(n)s were passed by League members' meetings") % {"n": _t("recommendations.passed")})
+    if _nz(figures, "recommendations.approved"):
+        steps.append(_("%(n)s were approved by the League committee") % {"n": _t("recommendations.approved")})
+    outcomes = [
+        phrase % {"n": _t(key)}
+        for key, phrase in (
+            ("pipeline.activist.recommended", _("%(n)s became activists")),
+            ("pipeline.development_target.recommended", _("%(n)s became development targets")),
+        )
+        if _nz(figures, key)
+    ]
+    return _p(
+        _("Through “pushing the best into the Party” (推优), %(steps)s.") % {"steps": _steps(steps)},
+        _("Of the recommended, %(list)s.") % {"list": _list(outcomes)} if outcomes else "",
+        target,
+    )
+
+
+PIPELINE_PHRASES = (
+    ("pipeline.application", lambda: _("%(n)s Party applications were received")),
+    ("pipeline.activist", lambda: _("%(n)s activists were chosen")),
+    ("pipeline.development_target", lambda: _("%(n)s development targets were chosen")),
+    ("pipeline.admission", lambda: _("%(n)s probationary members were admitted")),
+    ("pipeline.conversion", lambda: _("%(n)s probationary members became full members")),
+)
+
+
+def _draft_pipeline(figures: dict, period: Period) -> str:
+    parts = [phrase() % {"n": _t(key)} for key, phrase in PIPELINE_PHRASES if _nz(figures, key)]
+    if not parts:
+        return ""
+    return _p(_("%(when)s, %(list)s.") % {"when": when(period), "list": _list(parts)})
+
+
+def _draft_appraisal(figures: dict, period: Period) -> str:
+    if not _nz(figures, "appraisal.total"):
+        return ""
+    levels = [
+        phrase % {"n": _t(key)}
+        for key, phrase in (
+            ("appraisal.excellent", _("%(n)s excellent")),
+            ("appraisal.qualified", _("%(n)s qualified")),
+            ("appraisal.basic", _("%(n)s basically qualified")),
+            ("appraisal.unqualified", _("%(n)s unqualified")),
+        )
+        if _nz(figures, key)
+    ]
+    return _p(
+        _("In the democratic appraisal %(n)s Party members were appraised: %(list)s.")
+        % {"n": _t("appraisal.total"), "list": _list(levels)}
+    )
+
+
+STATUS_PHRASES = (
+    ("people.applicant", lambda: _("%(n)s Party applicants")),
+    ("people.activist", lambda: _("%(n)s activists")),
+    ("people.development_target", lambda: _("%(n)s development targets")),
+    ("people.probationary", lambda: _("%(n)s probationary members")),
+    ("people.full_member", lambda: _("%(n)s full Party members")),
+)
+
+
+def _draft_people(figures: dict) -> str:
+    # The people in training are the activists and development targets of this sentence: their number is
+    # stated once, here, and the training figures count among them.
+    statuses = [phrase() % {"n": _t(key)} for key, phrase in STATUS_PHRASES if _nz(figures, key)]
+    if not statuses:
+        return ""
+    training = []
+    if _nz(figures, "training.total"):
+        for key, phrase in (
+            ("training.two_contacts", _("%(n)s have two training contacts")),
+            ("training.assessed", _("%(n)s were assessed in the current quarter")),
+        ):
+            if _nz(figures, key):
+                training.append(phrase % {"n": _t(key)})
+    return _p(
+        _("On the date compiled there were %(list)s.") % {"list": _list(statuses)},
+        _("Of the activists and development targets, %(list)s.") % {"list": _list(training)} if training else "",
+    )
+
+
+def _draft_systems(figures: dict, scope: Scope, period: Period) -> str:
+    out = ""
+    if scope.has(PARTY):
+        out += _draft_party_class(figures, period) + _draft_joint(figures, scope)
+    out += _draft_frequency(figures, period)
+    if scope.has(PARTY):
+        out += _draft_votes(figures)
+    out += _draft_recommendations(figures, scope, period)
+    if scope.has(PARTY):
+        out += _draft_pipeline(figures, period) + _draft_appraisal(figures, period) + _draft_people(figures)
+    if scope.sides == {LEAGUE}:
+        prompt = _("Describe the education and appraisal of League members and the work of 推优.")
+    else:
+        prompt = _(
+            "Describe the training of activists (two contacts, quarterly assessments) and the democratic appraisal."
+        )
+    return out + _prompt(prompt)
 
 
 def _semester_label(key: str) -> str:
     return Period.parse("semester:" + key.rsplit(".", 1)[-1]).label
 
 
-def _draft_activities(figures: dict, org_name: str, period: Period) -> str:
+def _semester_running(key: str) -> bool:
+    from django.utils import timezone
+
+    return Period.parse("semester:" + key.rsplit(".", 1)[-1]).end >= timezone.localdate()
+
+
+def _draft_activities(figures: dict, scope: Scope, period: Period) -> str:
     out = ""
-    if "activities.total" in figures:
-        out += _p(
-            _(
-                "%(when)s, %(n)s activities were held, with %(p)s person-times of participation; %(s)s of them "
-                "belonged to theme series. Campus culture: %(c)s; sports: %(sp)s; science and technology: %(sc)s."
+    if _nz(figures, "activities.total"):
+        sentence = [
+            ngettext(
+                "%(when)s, %(n)s activity was held, with %(p)s person-times of participation",
+                "%(when)s, %(n)s activities were held, with %(p)s person-times of participation",
+                _val(figures, "activities.total"),
             )
-            % {
-                "when": when(period),
-                "n": _t("activities.total"),
-                "p": _t("activities.person_times"),
-                "s": _t("activities.series"),
-                "c": _t("activities.category.campus_culture"),
-                "sp": _t("activities.category.sports"),
-                "sc": _t("activities.category.science"),
-            }
-        )
-    if "fund.raised" in figures:
-        out += _p(
-            _(
-                "The student aid fund raised %(r)s yuan and granted %(g)s yuan to %(n)s students; its balance at "
-                "the end of the period was %(b)s yuan. Since its start it has raised %(rt)s yuan and aided %(nt)s "
-                "students."
+            % {"when": when(period), "n": _t("activities.total"), "p": _t("activities.person_times")}
+        ]
+        if _nz(figures, "activities.series"):
+            sentence.append(_("%(n)s of them in theme series") % {"n": _t("activities.series")})
+        kinds = [
+            phrase % {"n": _t(key)}
+            for key, phrase in (
+                ("activities.category.campus_culture", _("%(n)s campus culture activities")),
+                ("activities.category.sports", _("%(n)s sports activities")),
+                ("activities.category.science", _("%(n)s science and technology activities")),
             )
-            % {
-                "r": _t("fund.raised"),
-                "g": _t("fund.granted"),
-                "n": _t("fund.recipients"),
-                "b": _t("fund.balance"),
-                "rt": _t("fund.raised_total"),
-                "nt": _t("fund.recipients_total"),
-            }
+            if _nz(figures, key)
+        ]
+        if kinds:
+            sentence.append(_("among them %(list)s") % {"list": _list(kinds)})
+        out += _p(_steps(sentence) + pgettext("end of a sentence", "."))
+    fund = [
+        phrase % {"n": _t(key)}
+        for key, phrase in (
+            ("fund.raised", _("raised %(n)s yuan")),
+            ("fund.granted", _("granted %(n)s yuan")),
+            ("fund.recipients", _("aided %(n)s students")),
         )
-    if "service.activities" in figures:
+        if _nz(figures, key)
+    ]
+    if fund:
         out += _p(
-            _("Volunteer service: %(n)s activities at %(pl)s places, %(p)s person-times, %(h)s hours of service.")
-            % {
-                "n": _t("service.activities"),
-                "pl": _t("service.places"),
-                "p": _t("service.person_times"),
-                "h": _t("service.hours"),
-            }
+            _("%(when)s the student aid fund %(list)s.") % {"when": when(period), "list": _list(fund)},
+            _("Its balance at the end of %(this)s was %(b)s yuan.")
+            % {"this": this_period(period), "b": _t("fund.balance")}
+            if _nz(figures, "fund.balance")
+            else "",
+            _("Since its start it has raised %(rt)s yuan and aided %(nt)s students.")
+            % {"rt": _t("fund.raised_total"), "nt": _t("fund.recipients_total")}
+            if _nz(figures, "fund.raised_total") and _nz(figures, "fund.recipients_total")
+            else "",
         )
-    if "practice.activities" in figures:
-        out += _p(
-            _("Social practice: %(n)s activities at %(pl)s places, %(p)s person-times, %(h)s hours.")
-            % {
-                "n": _t("practice.activities"),
-                "pl": _t("practice.places"),
-                "p": _t("practice.person_times"),
-                "h": _t("practice.hours"),
-            }
-        )
-    if "activities.hours" in figures:
+    for prefix, sentence in (
+        (
+            "service",
+            _("Volunteer service: %(n)s activities, %(p)s person-times, %(h)s hours of service"),
+        ),
+        ("practice", _("Social practice: %(n)s activities, %(p)s person-times, %(h)s hours")),
+    ):
+        if not _nz(figures, f"{prefix}.activities"):
+            continue
+        text = sentence % {
+            "n": _t(f"{prefix}.activities"),
+            "p": _t(f"{prefix}.person_times"),
+            "h": _t(f"{prefix}.hours"),
+        }
+        if _nz(figures, f"{prefix}.places"):
+            text += _(", at %(pl)s places") % {"pl": _t(f"{prefix}.places")}
+        out += _p(text + pgettext("end of a sentence", "."))
+    if _nz(figures, "activities.hours"):
         out += _p(_("All activities together came to %(h)s hours.") % {"h": _t("activities.hours")})
     return out + _prompt(
         _("Describe the theme activities and the volunteer service in your own words; the figures above are compiled.")
     )
 
 
-def _draft_honors(figures: dict, org_name: str, period: Period) -> str:
+def _draft_honors(figures: dict, scope: Scope, period: Period) -> str:
     out = ""
-    if "honors.total" in figures:
+    if _nz(figures, "honors.total"):
+        levels = [
+            phrase % {"n": _t(key)}
+            for key, phrase in (
+                ("honors.level.national", _("%(n)s national")),
+                ("honors.level.province", _("%(n)s provincial")),
+                ("honors.level.city", _("%(n)s city")),
+                ("honors.level.county", _("%(n)s county")),
+                ("honors.level.school", _("%(n)s school")),
+            )
+            if _nz(figures, key)
+        ]
         out += _p(
             ngettext(
-                "%(n)s honor was received in the period: national %(na)s, provincial %(pr)s, city %(ci)s, "
-                "county %(co)s, school %(sc)s.",
-                "%(n)s honors were received in the period: national %(na)s, provincial %(pr)s, city %(ci)s, "
-                "county %(co)s, school %(sc)s.",
+                "%(when)s, %(n)s honor was received (%(list)s).",
+                "%(when)s, %(n)s honors were received (%(list)s).",
                 _val(figures, "honors.total"),
             )
-            % {
-                "n": _t("honors.total"),
-                "na": _t("honors.level.national"),
-                "pr": _t("honors.level.province"),
-                "ci": _t("honors.level.city"),
-                "co": _t("honors.level.county"),
-                "sc": _t("honors.level.school"),
-            }
+            % {"when": when(period), "n": _t("honors.total"), "list": _list(levels)}
         )
     return out + _prompt(_("Name the most important honors."))
 
 
-def _draft_plans(figures: dict, org_name: str, period: Period) -> str:
-    return _prompt(_("Write the plans for next year."))
+def _draft_plans(figures: dict, scope: Scope, period: Period) -> str:
+    return _prompt(
+        _("Write the %(plans)s, one item a paragraph numbered (一), (二), (三)…; set targets by the school's own.")
+        % {"plans": plans_title(period)}
+    )
 
 
 DRAFTERS = {
@@ -898,6 +1159,10 @@ DRAFTERS = {
 }
 
 
-def draft_section(key: str, figures: dict, org_name: str, period: Period) -> str:
-    """The drafted narrative of one section, in the active language, with `[[key]]` tokens for figures."""
-    return sanitize(DRAFTERS[key](figures, org_name, period))
+def draft_section(key: str, figures: dict, org, period: Period) -> str:
+    """The drafted narrative of one section, in the active language, with `[[key]]` tokens for figures.
+    `org` is the summary's organization (its kind decides the sides told), or only its name."""
+    text = DRAFTERS[key](figures, scope_of(org), period)
+    if _chinese():
+        text = tidy_chinese(text)
+    return sanitize(text)

@@ -34,7 +34,7 @@ def summary_create(*, organization: Organization, period: Period, title: str = "
     )
     figures = compile_figures(organization, period)["figures"]
     SummarySection.objects.bulk_create(
-        SummarySection(summary=summary, key=key, narrative=draft_section(key, figures, organization.name, period))
+        SummarySection(summary=summary, key=key, narrative=draft_section(key, figures, organization, period))
         for key in SectionKey.values
     )
     return summary
@@ -49,7 +49,7 @@ def summary_redraft_section(*, section: SummarySection, by) -> SummarySection:
     if summary.is_finalized:
         raise ValidationError(_("A finalized summary cannot be changed."), code="finalized")
     figures = compile_figures(summary.organization, summary.period)["figures"]
-    section.narrative = draft_section(section.key, figures, summary.organization.name, summary.period)
+    section.narrative = draft_section(section.key, figures, summary.organization, summary.period)
     section.version += 1
     section.save()
     return section

@@ -151,6 +151,6 @@ def test_summary_prose_in_chinese_quotes_the_fund(records, party_secretary):
         summary = summary_create(organization=records.school, period=YEAR, by=party_secretary)
         text = summary.sections.get(key=SectionKey.ACTIVITIES).narrative
         html = render_narrative(text, compile_figures(records.school, YEAR)["figures"])
-    assert '共募集善款 <span class="fig">500.50</span> 元' in html
+    assert '募集善款<span class="fig">500.50</span>元' in html
     assert '<span class="fig">5.5</span>' in html  # volunteer service hours
     assert '<span class="fig">45.5</span>' in html  # hours of all activities

@@ -28,8 +28,8 @@ def test_drafted_prose_reads_in_chinese(year, party_secretary):
         systems = summary.sections.get(key=SectionKey.SYSTEMS).narrative
         html = render_narrative(systems, summary_figures(summary)["figures"])
     assert "共上党课" in html
-    assert '<span class="fig">2</span> 次' in html
-    assert '<span class="fig">22</span> 人次' in html
+    assert '<span class="fig">2</span>次' in html
+    assert '<span class="fig">22</span>人次' in html
 
 
 def test_finalize_freezes_the_figures(year, party_secretary):

@@ -68,7 +68,7 @@ def test_frequency_tables_and_the_held_link_lists_those_meetings(theme_days, bra
         assert row["cells"][0]["text"] == orgs.branch1.name
         assert row["cells"][-1]["text"] == "2025年3月"
         by_rule = {r["cells"][0]["text"]: r for r in tables["frequency"]["rows"]}
-        assert by_rule["主题党日"]["cells"][1]["text"] == "每月不少于 1 次"
+        assert by_rule["主题党日"]["cells"][1]["text"] == "每月不少于1次"
     held = row["cells"][4]
     assert held["text"] == "12"
     response = client_for(branch_secretary).get(held["url"])
@@ -216,7 +216,7 @@ def test_chinese_prose_has_no_english_and_frequency_sentence(theme_days, party_s
     assert "按照“三会一课”制度要求" in text and "未按规定频次召开" in text
     assert "None" not in text
     assert "。 " not in text  # no space between Chinese sentences
-    assert "本期各团支部未开展推优工作。" in text and "0 名被确定" not in text  # no 推优: said, not zeros
+    assert "本年度各团支部未开展推优工作。" in text and "0名被确定" not in text  # no 推优: said, not zeros
     english = re.findall(r"[A-Za-z]{3,}", re.sub(r"\[\[[^\]]+\]\]", "", text))
     assert english == []
 
