@@ -41,12 +41,14 @@ def _load(path: str):
 
 
 def collect(user, today: date | None = None) -> list[DueItem]:
-    """Every provider's items for `user`, most urgent first. Cached under the data version (a change to
-    any record recomputes it) and what decides the user's access (roles and posts)."""
+    """Every provider's items for `user`, most urgent first. Cached with the tables the providers read, for
+    the schools and posts the account reaches (core.datacache: a change there recomputes it, a change in
+    another school does not), under what decides the user's access (roles and posts)."""
     today = today or timezone.localdate()
     acc = access(user)
     parts = (user.pk, sorted(acc.roles), acc.officer_paths, acc.school_paths, today.isoformat())
-    return cached("due", parts, lambda: _collect(user, today))
+    scope = None if acc.school_paths is None else (*acc.school_paths, *acc.officer_paths)
+    return cached("due", parts, lambda: _collect(user, today), scope=scope)
 
 
 def _collect(user, today: date) -> list[DueItem]:

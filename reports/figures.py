@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from branches.models import Organization
 from branches.periods import Period
+from core.datacache import cached, within_cached
 from core.figures import Breakdown, Figure, Source
 
 from .catalogue import BREAKDOWNS, EXTRAS, SOURCES
@@ -127,37 +128,69 @@ def compile_figures(root: Organization, period: Period) -> dict:
     {"figures": {key: {"value", "previous", "money", "hours", "stock"}}, "series": {...},
     "breakdowns": {key: [rows]}, "frequency": [rows], ...}, JSON-serializable (a finalized summary stores it).
     Two aggregate queries per source, one per chart series and per breakdown, and the extras' own (the
-    frequency check: two; the 推优 target: one) — a flat number whatever the size of the school."""
+    frequency check: two; the 推优 target: one) — a flat number whatever the size of the school.
+
+    Each source, breakdown and extra is one *part*. When the compile is itself a cached result (the live
+    figures of the dashboard and of a draft summary: `reports.selectors.live_figures`), each part is cached
+    on its own, with the tables it read, for `root`'s subtree (core.datacache): recording a meeting recomputes
+    the meeting figures of its school only, and a change in another school recomputes nothing here. Called
+    directly (a summary's first draft, its frozen snapshot), every part is computed from the records."""
     previous = period.previous()
-    out = {
+    header = {
         "organization": {"id": root.pk, "name": root.name},
         "period": period_dict(period),
         "previous_period": period_dict(previous),
-        "compiled_at": timezone.now().isoformat(),
-        "sources": [],
-        "figures": {},
-        "series": {},
     }
+    out = {**header, "compiled_at": timezone.now().isoformat(), "sources": [], "figures": {}, "series": {}}
+    ident = (root.pk, root.path, period.key, period.start.isoformat(), period.end.isoformat())
+
+    def part(kind: str, name: str, compute):
+        if not within_cached():
+            return compute()
+        return cached(f"figures-{kind}", (name, *ident), compute, scope=(root.path,))
+
     for source in sources():
-        figs = list(source.figures(period))
-        current = _aggregate(source, root, period, figs)
-        comparable = [f for f in figs if f.compare and not f.stock]
-        before = _aggregate(source, root, previous, comparable)
+        compiled = part("source", source.key, lambda source=source: _compile_source(source, root, period, previous))
         out["sources"].append(source.key)
-        for f in figs:
-            out["figures"][f.key] = {
-                "value": current[f.key],
-                "previous": before.get(f.key),
-                "money": f.money,
-                "hours": f.hours,
-                "stock": f.stock,
-            }
-        if source.series:
-            out["series"].update(source.series(root, period))
-    out["breakdowns"] = {b.key: compile_breakdown(b, root, period) for b in breakdowns() if not b.link_only}
+        out["figures"].update(compiled["figures"])
+        out["series"].update(compiled["series"])
+    out["breakdowns"] = {
+        b.key: part("breakdown", b.key, lambda b=b: compile_breakdown(b, root, period))
+        for b in breakdowns()
+        if not b.link_only
+    }
     for extra in EXTRAS:
-        extra(root, period, out)
+        name = f"{extra.__module__}.{extra.__qualname__}"
+        added = part("extra", name, lambda extra=extra: _compile_extra(extra, root, period, header))
+        out["figures"].update(added.pop("figures"))
+        out["series"].update(added.pop("series"))
+        out.update(added)
     return out
+
+
+def _compile_source(source: Source, root: Organization, period: Period, previous: Period) -> dict:
+    figs = list(source.figures(period))
+    current = _aggregate(source, root, period, figs)
+    comparable = [f for f in figs if f.compare and not f.stock]
+    before = _aggregate(source, root, previous, comparable)
+    figures = {
+        f.key: {
+            "value": current[f.key],
+            "previous": before.get(f.key),
+            "money": f.money,
+            "hours": f.hours,
+            "stock": f.stock,
+        }
+        for f in figs
+    }
+    return {"figures": figures, "series": source.series(root, period) if source.series else {}}
+
+
+def _compile_extra(extra, root: Organization, period: Period, header: dict) -> dict:
+    """What one extra adds to the compiled figures (it is handed a compiled dict of its own to add to)."""
+    own = {**header, "figures": {}, "series": {}}
+    extra(root, period, own)
+    return {k: v for k, v in own.items() if k not in header}
 
 
 def find_figure(key: str, period: Period) -> tuple[Source, Figure] | None:

@@ -151,17 +151,25 @@ def _export_context(summary, **kwargs):
 
 
 def pdf(request, pk):
-    """The PDF takes seconds to lay out: it is made once per version of the data (core.datacache: editing
-    a section or any record makes a new one) and language."""
+    """The PDF takes seconds to lay out: it is made once per version of what it shows (core.datacache: editing
+    a section or a record its figures read, in its organization's subtree, makes a new one) and language."""
     summary = _get_summary(request, pk)
-    content = cached("summary-pdf", (summary.pk,), lambda: exports.pdf_bytes(_export_context(summary)))
+    content = cached(
+        "summary-pdf",
+        (summary.pk,),
+        lambda: exports.pdf_bytes(_export_context(summary)),
+        scope=(summary.organization.path,),
+    )
     return _download(content, f"{summary.title}.pdf", "application/pdf")
 
 
 def docx(request, pk):
     summary = _get_summary(request, pk)
     content = cached(
-        "summary-docx", (summary.pk,), lambda: exports.docx_bytes(_export_context(summary, with_charts=False))
+        "summary-docx",
+        (summary.pk,),
+        lambda: exports.docx_bytes(_export_context(summary, with_charts=False)),
+        scope=(summary.organization.path,),
     )
     return _download(
         content, f"{summary.title}.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

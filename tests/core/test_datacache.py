@@ -1,12 +1,13 @@
-"""Cached figures and Due lists (core.datacache): served from the cache while nothing changed, never
-after a change to any record — a meeting recorded, edited or deleted shows on the very next page."""
+"""Cached figures and Due lists (core.datacache): served from the cache while nothing they read changed,
+never after a change to a record they read — a meeting recorded, edited or deleted shows on the very next
+page. Per source and per school: tests/reports/test_cache_per_source.py."""
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
-from core.datacache import data_version
+from core.datacache import high_water
 from meetings.models import MeetingKind
 from reports.selectors import live_figures
 from tests.factories import MeetingFactory
@@ -30,23 +31,26 @@ def party_classes(client) -> str:
     return tiles["meetings.kind.party_class"]["value"]
 
 
-def test_the_data_version_changes_with_every_create_edit_and_delete(orgs):
-    before = data_version()
+def test_the_high_water_marks_move_with_every_create_edit_and_delete(orgs):
+    def meetings():
+        return high_water()["meetings_historicalmeeting"]
+
+    before = meetings()
     meeting = MeetingFactory(organization=orgs.branch1)
-    created = data_version()
+    created = meetings()
     meeting.topic = "学习党章"
     meeting.save()
-    edited = data_version()
+    edited = meetings()
     meeting.delete()
-    deleted = data_version()
-    assert len({before, created, edited, deleted}) == 4
-    assert data_version() == deleted  # reading it changes nothing
+    deleted = meetings()
+    assert before < created < edited < deleted
+    assert meetings() == deleted  # reading them changes nothing
 
 
 def test_figures_are_compiled_once_until_a_record_changes(orgs, caching, django_assert_max_num_queries):
     build_year(orgs)
     first = live_figures(orgs.school, YEAR)
-    with django_assert_max_num_queries(1):  # the data version only
+    with django_assert_max_num_queries(1):  # the high-water marks only
         again = live_figures(orgs.school, YEAR)
     assert again == first
     assert first["figures"]["meetings.kind.party_class"]["value"] == 2
