@@ -1,8 +1,6 @@
 from django import template
 from django.utils.http import urlencode
 
-from branches.periods import presets
-
 register = template.Library()
 
 
@@ -17,10 +15,3 @@ def query_replace(context, **changes):
         else:
             params[key] = value
     return urlencode(sorted(params.lists()), doseq=True)
-
-
-@register.inclusion_tag("includes/period_picker.html", takes_context=True)
-def period_picker(context, period, name="period"):
-    request = context["request"]
-    others = [(k, v) for k, vs in request.GET.lists() if k not in (name, "page") for v in vs]
-    return {"period": period, "presets": presets(), "name": name, "others": others}
