@@ -77,6 +77,26 @@ FONT_FALLBACKS = {
     "楷体": ("楷体_GB2312,KaiTi", "modern"),
 }
 BODY_PT, TITLE_PT, TABLE_PT, LINE_PT = 16, 22, 12, 28
+PPR_AFTER_AUTOSPACE = (
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 LEVEL_TWO_RE = re.compile(r"^\s*（[一二三四五六七八九十]+）")
 
 
@@ -84,11 +104,7 @@ def _fonts(target, east_asian: str, latin: str = LATIN_FONT) -> None:
     """Fonts of a run or style: Latin letters and digits in `latin`, Chinese in `east_asian`."""
     from docx.oxml.ns import qn
 
-    rpr = target.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, fonts)
+    fonts = target.element.get_or_add_rPr().get_or_add_rFonts()
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), latin)
     fonts.set(qn("w:eastAsia"), east_asian)
@@ -157,11 +173,7 @@ def _first_line_chars(style_or_para, chars: int, size: int) -> None:
     that ignore it)."""
     from docx.oxml.ns import qn
 
-    ppr = style_or_para.element.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = ppr.makeelement(qn("w:ind"), {})
-        ppr.append(ind)
+    ind = style_or_para.element.get_or_add_pPr().get_or_add_ind()
     ind.set(qn("w:firstLineChars"), str(chars * 100))
     ind.set(qn("w:firstLine"), str(chars * size * 20))
 
@@ -172,7 +184,8 @@ def _no_auto_space(style) -> None:
 
     ppr = style.element.get_or_add_pPr()
     for tag in ("w:autoSpaceDE", "w:autoSpaceDN"):
-        ppr.append(ppr.makeelement(qn(tag), {qn("w:val"): "0"}))
+        # Schema order matters (Word refuses a misplaced element): before these successors.
+        ppr.insert_element_before(ppr.makeelement(qn(tag), {qn("w:val"): "0"}), *PPR_AFTER_AUTOSPACE)
 
 
 def _outline_level(style, level: int) -> None:
@@ -180,7 +193,7 @@ def _outline_level(style, level: int) -> None:
 
     ppr = style.element.get_or_add_pPr()
     el = ppr.makeelement(qn("w:outlineLvl"), {qn("w:val"): str(level)})
-    ppr.append(el)
+    ppr.insert_element_before(el, "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
 def _page(doc) -> None:
@@ -379,7 +392,7 @@ def _docx_table(doc, table: dict, styles: dict) -> None:
         for attr, val in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", "000000")):
             el.set(qn(attr), val)
         borders.append(el)
-    grid._tbl.tblPr.append(borders)
+    grid._tbl.tblPr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook")
     header = grid.rows[0]
     header_pr = header._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")

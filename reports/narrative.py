@@ -954,16 +954,30 @@ def _draft_recommendations(figures: dict, scope: Scope, period: Period) -> str:
 
 
 PIPELINE_PHRASES = (
-    ("pipeline.application", lambda: _("%(n)s Party applications were received")),
-    ("pipeline.activist", lambda: _("%(n)s activists were chosen")),
-    ("pipeline.development_target", lambda: _("%(n)s development targets were chosen")),
-    ("pipeline.admission", lambda: _("%(n)s probationary members were admitted")),
-    ("pipeline.conversion", lambda: _("%(n)s probationary members became full members")),
+    (
+        "pipeline.application",
+        lambda v: ngettext("%(n)s Party application was received", "%(n)s Party applications were received", v),
+    ),
+    ("pipeline.activist", lambda v: ngettext("%(n)s activist was chosen", "%(n)s activists were chosen", v)),
+    (
+        "pipeline.development_target",
+        lambda v: ngettext("%(n)s development target was chosen", "%(n)s development targets were chosen", v),
+    ),
+    (
+        "pipeline.admission",
+        lambda v: ngettext("%(n)s probationary member was admitted", "%(n)s probationary members were admitted", v),
+    ),
+    (
+        "pipeline.conversion",
+        lambda v: ngettext(
+            "%(n)s probationary member became a full member", "%(n)s probationary members became full members", v
+        ),
+    ),
 )
 
 
 def _draft_pipeline(figures: dict, period: Period) -> str:
-    parts = [phrase() % {"n": _t(key)} for key, phrase in PIPELINE_PHRASES if _nz(figures, key)]
+    parts = [phrase(_val(figures, key)) % {"n": _t(key)} for key, phrase in PIPELINE_PHRASES if _nz(figures, key)]
     if not parts:
         return ""
     return _p(_("%(when)s, %(list)s.") % {"when": when(period), "list": _list(parts)})
@@ -989,18 +1003,18 @@ def _draft_appraisal(figures: dict, period: Period) -> str:
 
 
 STATUS_PHRASES = (
-    ("people.applicant", lambda: _("%(n)s Party applicants")),
-    ("people.activist", lambda: _("%(n)s activists")),
-    ("people.development_target", lambda: _("%(n)s development targets")),
-    ("people.probationary", lambda: _("%(n)s probationary members")),
-    ("people.full_member", lambda: _("%(n)s full Party members")),
+    ("people.applicant", lambda v: ngettext("%(n)s Party applicant", "%(n)s Party applicants", v)),
+    ("people.activist", lambda v: ngettext("%(n)s activist", "%(n)s activists", v)),
+    ("people.development_target", lambda v: ngettext("%(n)s development target", "%(n)s development targets", v)),
+    ("people.probationary", lambda v: ngettext("%(n)s probationary member", "%(n)s probationary members", v)),
+    ("people.full_member", lambda v: ngettext("%(n)s full Party member", "%(n)s full Party members", v)),
 )
 
 
 def _draft_people(figures: dict) -> str:
     # The people in training are the activists and development targets of this sentence: their number is
     # stated once, here, and the training figures count among them.
-    statuses = [phrase() % {"n": _t(key)} for key, phrase in STATUS_PHRASES if _nz(figures, key)]
+    statuses = [phrase(_val(figures, key)) % {"n": _t(key)} for key, phrase in STATUS_PHRASES if _nz(figures, key)]
     if not statuses:
         return ""
     training = []
