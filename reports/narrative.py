@@ -14,7 +14,7 @@ from html import unescape
 import nh3
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy, ngettext, pgettext
+from django.utils.translation import get_language, gettext_lazy, ngettext, npgettext, pgettext
 from django.utils.translation import gettext as _
 
 from branches.models import OrgKind
@@ -339,7 +339,7 @@ class FrequencyTable:
             return None
         rules = frequency_rules()
         if self.mode == "rules":
-            return self._by_rule(rows_in, rules)
+            return self._by_rule(rows_in, rules, scope or Scope())
         chosen = [r for r in rows_in if r["missed"]] if self.mode == "gaps" else rows_in
         if not chosen:
             return None
@@ -378,7 +378,7 @@ class FrequencyTable:
             "wide": True,
         }
 
-    def _by_rule(self, rows_in, rules) -> dict:
+    def _by_rule(self, rows_in, rules, scope: Scope) -> dict:
         grouped: dict[str, dict] = {}
         for r in rows_in:
             g = grouped.setdefault(r["rule"], {"orgs": 0, "held": 0, "met": 0, "short": 0, "running": 0})
@@ -417,7 +417,9 @@ class FrequencyTable:
         ]
         return {
             "key": self.key,
-            "title": gettext_lazy("三会一课 against the rules"),
+            "title": gettext_lazy("League meetings against the rules")
+            if scope.sides == {LEAGUE}
+            else gettext_lazy("三会一课 against the rules"),
             "note": _(
                 "A period counts once per organization. A period still running is neither met nor short yet; "
                 "meetings held in it are among those held."
@@ -866,18 +868,30 @@ def _draft_joint(figures: dict, scope: Scope) -> str:
     )
 
 
-def _draft_frequency(figures: dict, period: Period) -> str:
+def _draft_frequency(figures: dict, scope: Scope) -> str:
     # Totals "required" and "held" would set meetings of periods still running against a full requirement:
     # the prose counts what is settled (periods that have ended) and says the rest is still running.
     if not _nz(figures, "frequency.orgs"):
         return ""
-    checked = ngettext(
-        "The meetings of %(n)s organization were checked against the rules of 三会一课 (periods still "
-        "running are not counted as short).",
-        "The meetings of %(n)s organizations were checked against the rules of 三会一课 (periods still "
-        "running are not counted as short).",
-        _val(figures, "frequency.orgs"),
-    ) % {"n": _t("frequency.orgs")}
+    # 三会一课 is the Party's word; the League's own meetings (团员大会, 团支部委员会, 团课) are its rules.
+    checked = (
+        ngettext(
+            "The meetings of %(n)s League organization were checked against the League's meeting rules (periods "
+            "still running are not counted as short).",
+            "The meetings of %(n)s League organizations were checked against the League's meeting rules (periods "
+            "still running are not counted as short).",
+            _val(figures, "frequency.orgs"),
+        )
+        if scope.sides == {LEAGUE}
+        else ngettext(
+            "The meetings of %(n)s organization were checked against the rules of 三会一课 (periods still "
+            "running are not counted as short).",
+            "The meetings of %(n)s organizations were checked against the rules of 三会一课 (periods still "
+            "running are not counted as short).",
+            _val(figures, "frequency.orgs"),
+        )
+        % {"n": _t("frequency.orgs")}
+    )
     if _nz(figures, "frequency.missed"):
         verdict = _(
             "%(short)s organizations fell short of a rule in %(missed)s periods that have ended (listed in the "
@@ -1035,7 +1049,7 @@ def _draft_systems(figures: dict, scope: Scope, period: Period) -> str:
     out = ""
     if scope.has(PARTY):
         out += _draft_party_class(figures, period) + _draft_joint(figures, scope)
-    out += _draft_frequency(figures, period)
+    out += _draft_frequency(figures, scope)
     if scope.has(PARTY):
         out += _draft_votes(figures)
     out += _draft_recommendations(figures, scope, period)
@@ -1109,19 +1123,35 @@ def _draft_activities(figures: dict, scope: Scope, period: Period) -> str:
     for prefix, sentence in (
         (
             "service",
-            _("Volunteer service: %(n)s activities, %(p)s person-times, %(h)s hours of service"),
+            lambda v: ngettext(
+                "Volunteer service: %(n)s activity, %(p)s person-times, %(h)s hours of service",
+                "Volunteer service: %(n)s activities, %(p)s person-times, %(h)s hours of service",
+                v,
+            ),
         ),
-        ("practice", _("Social practice: %(n)s activities, %(p)s person-times, %(h)s hours")),
+        (
+            "practice",
+            lambda v: ngettext(
+                "Social practice: %(n)s activity, %(p)s person-times, %(h)s hours",
+                "Social practice: %(n)s activities, %(p)s person-times, %(h)s hours",
+                v,
+            ),
+        ),
     ):
         if not _nz(figures, f"{prefix}.activities"):
             continue
-        text = sentence % {
+        text = sentence(_val(figures, f"{prefix}.activities")) % {
             "n": _t(f"{prefix}.activities"),
             "p": _t(f"{prefix}.person_times"),
             "h": _t(f"{prefix}.hours"),
         }
         if _nz(figures, f"{prefix}.places"):
-            text += _(", at %(pl)s places") % {"pl": _t(f"{prefix}.places")}
+            places = _val(figures, f"{prefix}.places")
+            text += (
+                npgettext("volunteer service", ", at %(pl)s place", ", at %(pl)s places", places)
+                if prefix == "service"
+                else npgettext("social practice", ", at %(pl)s place", ", at %(pl)s places", places)
+            ) % {"pl": _t(f"{prefix}.places")}
         out += _p(text + pgettext("end of a sentence", "."))
     if _nz(figures, "activities.hours"):
         out += _p(_("All activities together came to %(h)s hours.") % {"h": _t("activities.hours")})

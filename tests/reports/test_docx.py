@@ -121,3 +121,25 @@ def test_libreoffice_renders_it_on_a4_with_page_numbers(docx, tmp_path):
     assert numbers[:2] == ["1", "2"] or {"1", "2"} <= set(numbers), numbers
     flat = re.sub(r"\s+", "", text)  # pdftotext spaces Chinese and Latin runs apart
     assert "组织建设" in flat and "2025年12月31日" in flat
+
+
+def test_a_level_two_item_opens_in_kaiti(year, party_secretary):
+    from docx import Document
+
+    from reports import exports
+    from reports.document import document_context
+    from reports.models import SectionKey
+    from reports.selectors import summary_with_sections
+
+    with translation.override("zh-hans"):
+        summary = summary_create(organization=year.orgs.school, period=year.period, by=party_secretary)
+        plans = summary.sections.get(key=SectionKey.PLANS)
+        plans.narrative = "<p>（一）深化党建带团建。每学期召开两次党团联席会议。</p>"
+        plans.save()
+        context = document_context(summary_with_sections(summary), {}, links=False, with_charts=False)
+        doc = Document(io.BytesIO(exports.docx_bytes(context)))
+    para = next(p for p in doc.paragraphs if p.text.startswith("（一）"))
+    head, rest = para.runs[0], para.runs[1]
+    assert head.text == "（一）深化党建带团建。" and rest.text.startswith("每学期")
+    assert head._r.find(f".//{W}rFonts").get(f"{W}eastAsia") == "楷体"
+    assert para.style.name == "公文正文"  # the rest of the paragraph is body text, indented

@@ -124,3 +124,30 @@ def test_one_value_for_one_fact(year, admin_user):
 def test_english_drafts_keep_their_spaces(year, admin_user):
     text = "".join(drafts(year.orgs.school, year.period, admin_user, lang="en").values())
     assert "This year, 2 Party classes were held" in text
+
+
+def test_rule_tables_count_periods_still_running_apart():
+    from reports.narrative import section_tables
+
+    row = {
+        "org": 1,
+        "org_name": "第一党支部",
+        "org_kind": "party_branch",
+        "rule": "org_life",
+        "kind": "org_life",
+        "figure": "meetings.kind.org_life",
+        "units": 1,
+        "required": 1,
+        "held": 0,
+        "met": 0,
+        "missed": [],
+        "open": 1,
+        "span": ["2026-01-01", "2026-12-31"],
+    }
+    with translation.override("zh-hans"):
+        tables = {t["key"]: t for t in section_tables("systems", {"figures": {}, "frequency": [row]}, {})}
+    by_rule = tables["frequency"]
+    assert "进行中周期" in [str(h) for h in by_rule["headers"]] and "应开" not in [str(h) for h in by_rule["headers"]]
+    cells = {str(h): c["text"] for h, c in zip(by_rule["headers"], by_rule["rows"][0]["cells"], strict=True)}
+    assert cells["进行中周期"] == "1" and cells["未达标周期"] == "0" and cells["达标周期"] == "0"
+    assert by_rule.get("note")  # the table says what a period still running means
