@@ -26,35 +26,6 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class NoRoleMiddleware:
-    """A signed-in account with no role and no officer post sees only the dashboard (which tells them to
-    ask the administrator for a role) and their own account pages: every other page answers 403, the same
-    way in every app."""
-
-    ALLOWED_PREFIXES = ("/accounts/", "/i18n/", "/jsi18n/", "/static/", "/admin/", "/favicon.ico")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and request.path != "/"
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
-        ):
-            from branches.permissions import access
-
-            if not access(user).has_any_access:
-                from django.core.exceptions import PermissionDenied
-
-                from core.views import permission_denied
-
-                return permission_denied(request, PermissionDenied())
-        return self.get_response(request)
-
-
 class ControlCharactersMiddleware:
     """A NUL byte or another control character in a request's parameters: refused or removed before any view
     sees it. PostgreSQL cannot store or even compare a NUL (every filter and lookup answered 500), and the
