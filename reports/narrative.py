@@ -890,8 +890,7 @@ def _draft_frequency(figures: dict, scope: Scope) -> str:
             "running are not counted as short).",
             _val(figures, "frequency.orgs"),
         )
-        % {"n": _t("frequency.orgs")}
-    )
+    ) % {"n": _t("frequency.orgs")}
     if _nz(figures, "frequency.missed"):
         verdict = _(
             "%(short)s organizations fell short of a rule in %(missed)s periods that have ended (listed in the "

@@ -51,6 +51,7 @@ def test_no_ascii_space_between_chinese_and_a_number(year, admin_user, which):
     for period in (year.period, academic_year(2025)):
         text = "".join(drafts(org, period, admin_user).values())
         assert not re.search(rf"{CJK} +[0-9]|[0-9] +{CJK}|{CJK} +{CJK}", text), text
+        assert "%(" not in text and "[[" not in text, text
         assert not re.search(r"[,;:](?=\S)|[。，；：] ", text.replace("，", "，")), text  # full-width punctuation
 
 
@@ -92,6 +93,7 @@ def test_the_demo_plans_state_the_target_not_boilerplate():
 
 def test_a_league_branch_summary_tells_no_party_work(year, admin_user):
     text = "".join(drafts(year.orgs.class1, year.period, admin_user).values())
+    assert "%(" not in text and "三会一课" not in text
     for party in ("党课", "民主评议", "党团联席", "入党申请", "预备党员", "党支部"):
         assert party not in text, party
     assert "团课" in text
@@ -151,3 +153,14 @@ def test_rule_tables_count_periods_still_running_apart():
     cells = {str(h): c["text"] for h, c in zip(by_rule["headers"], by_rule["rows"][0]["cells"], strict=True)}
     assert cells["进行中周期"] == "1" and cells["未达标周期"] == "0" and cells["达标周期"] == "0"
     assert by_rule.get("note")  # the table says what a period still running means
+
+
+def test_a_league_summary_checks_its_meetings_by_the_leagues_rules(orgs):
+    from reports.narrative import draft_section
+
+    figures = {"frequency.orgs": {"value": 2}, "frequency.missed": {"value": 0}}
+    with translation.override("zh-hans"):
+        league = draft_section(SectionKey.SYSTEMS, figures, orgs.class1, academic_year(2025))
+        party = draft_section(SectionKey.SYSTEMS, figures, orgs.branch1, academic_year(2025))
+    assert "按照团的组织生活制度要求，对[[frequency.orgs]]个团组织" in league and "三会一课" not in league
+    assert "按照“三会一课”制度要求，对[[frequency.orgs]]个组织" in party
