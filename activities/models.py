@@ -100,6 +100,9 @@ class Place(DomainModel):
     def get_absolute_url(self):
         return reverse("activities:place_detail", args=[self.pk])
 
+    def history_organization(self):
+        return self.organization
+
 
 class Series(DomainModel):
     """A theme series of one year, e.g. 三月文明礼貌月 2026 or 学雷锋志愿服务 2026."""
@@ -126,6 +129,9 @@ class Series(DomainModel):
 
     def get_absolute_url(self):
         return reverse("activities:series_detail", args=[self.pk])
+
+    def history_organization(self):
+        return self.organization
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -245,6 +251,9 @@ class Activity(DomainModel):
         Activity.objects.filter(pk=self.pk).recount()
         self.refresh_from_db(fields=["person_times", "total_hours"])
 
+    def history_organization(self):
+        return self.organization
+
 
 class Participation(DomainModel):
     """A named participant. `hours` empty means the activity's hours (they follow if the activity changes)."""
@@ -274,6 +283,9 @@ class Participation(DomainModel):
     def after_restore(self) -> None:
         """Restored from the audit trail (core.views.restore_record): the activity's totals count it again."""
         self.activity.recount()
+
+    def history_organization(self):
+        return self.activity.organization
 
 
 class HeadCount(DomainModel):
@@ -311,6 +323,9 @@ class HeadCount(DomainModel):
         """Restored from the audit trail (core.views.restore_record): the activity's totals count it again."""
         self.activity.recount()
 
+    def history_organization(self):
+        return self.organization
+
 
 def _photo_path(instance, filename):
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
@@ -345,6 +360,9 @@ class Photo(DomainModel):
 
     def __str__(self):
         return self.caption or self.image.name.rsplit("/", 1)[-1]
+
+    def history_organization(self):
+        return self.activity.organization
 
 
 class Honor(DomainModel):
@@ -393,3 +411,6 @@ class Honor(DomainModel):
     @property
     def recipient(self):
         return self.person or self.organization
+
+    def history_organization(self):
+        return self.organization

@@ -244,6 +244,10 @@ class Organization(DomainModel):
             return self
         return Organization.objects.get(path=self.path[:PATH_STEP])
 
+    def history_organization(self):
+        """An organization owns its own history while it exists; a deleted one's is for administrators."""
+        return Organization.objects.filter(pk=self.pk).first()
+
 
 class Post(models.TextChoices):
     SECRETARY = "secretary", _("Secretary")
@@ -331,6 +335,9 @@ class Officer(DomainModel):
         on = on or timezone.localdate()
         return self.started_on <= on and (self.ended_on is None or self.ended_on >= on)
 
+    def history_organization(self):
+        return self.organization
+
 
 class Election(DomainModel):
     """An election (换届选举) of an organization's committee."""
@@ -352,6 +359,9 @@ class Election(DomainModel):
 
     def __str__(self):
         return f"{self.organization} · {self.held_on:%Y-%m-%d}"
+
+    def history_organization(self):
+        return self.organization
 
 
 class AcademicYear(DomainModel):

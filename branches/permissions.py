@@ -232,3 +232,15 @@ def get_for_user_or_404(user, queryset, *, edit: bool = False, org_of=lambda obj
 def require_edit(user, org: Organization | None):
     if not can_edit(user, org):
         raise PermissionDenied
+
+
+def can_read_history(user, org: Organization | None) -> bool:
+    """The audit trail of a record owned by `org` (core.history): whoever may view `org`; a record of no
+    organization (school years, semesters, a deleted organization): administrators only."""
+    acc = access(user)
+    return acc.is_admin or (org is not None and acc.can_view(org))
+
+
+def can_restore_records(user) -> bool:
+    """Deleted records of any app are listed and restored by administrators only."""
+    return access(user).is_admin

@@ -1,5 +1,10 @@
-"""Reading the audit trail: which models are audited, which organization owns a record (for access
-checks, also for a deleted record via its last historical copy), and what each change changed.
+"""Reading the audit trail: which models are audited, who owns a record (for access checks, also for a
+deleted record via its last historical copy), who may read and restore, and what each change changed.
+
+core knows no app. Each audited model says who owns it with a method `history_organization()` (an
+organization, or None: then administrators only), read on the object as its latest historical copy shows it.
+Who may read a history and who may restore deleted records is decided by the app that decides access
+(branches), which installs its rules with `set_access_policy` when it is ready; until then nobody may.
 
 A change of a sensitive field (an ID number, a phone, a salary) is shown masked to whoever may not read
 the field on the record's own page (docs/privacy.md). core knows no app's rule: the app that owns the
@@ -23,38 +28,40 @@ def audited_model(label: str):
     return model if hasattr(model, "history") and hasattr(model._meta, "simple_history_manager_attribute") else None
 
 
-# How to reach the owning organization from a record, tried in order. The first attribute that exists
-# decides; a record owned by no organization is visible to administrators only.
-OWNER_PATHS = (
-    ("parent_id", None),  # an Organization owns itself
-    ("organization", "organization"),
-    ("meeting", "meeting.organization"),
-    ("activity", "activity.organization"),
-    ("person", "person.organization"),
-    ("fund", "fund.organization"),
-    ("drive", "drive.fund.organization"),
-    ("account", "account.person.organization"),
-    ("summary", "summary.organization"),
-)
+def owner_of(record):
+    """The owner of the object `record` (a historical copy) belongs to, as its model's `history_organization()`
+    answers on the object as it stood then; None when the model declares no owner or the owner is gone."""
+    instance = record.instance
+    if not hasattr(instance, "history_organization"):
+        return None
+    try:
+        return instance.history_organization()
+    except ObjectDoesNotExist:
+        return None
 
 
-def owning_organization(obj):
-    from branches.models import Organization
+@dataclass(frozen=True)
+class AccessPolicy:
+    can_read: Callable[[Any, Any], bool]  # (user, owner or None) -> may read the history of a record it owns
+    can_restore: Callable[[Any], bool]  # (user) -> may list deleted records and restore them
 
-    if isinstance(obj, Organization) or obj.__class__.__name__ == "HistoricalOrganization":
-        return obj if isinstance(obj, Organization) else Organization.objects.filter(pk=obj.id).first()
-    for attr, path in OWNER_PATHS:
-        if path is None or not hasattr(obj, attr):
-            continue
-        value = obj
-        try:
-            for part in path.split("."):
-                value = getattr(value, part)
-        except (AttributeError, ObjectDoesNotExist):
-            continue
-        if value is not None:
-            return value
-    return None
+
+_policy = AccessPolicy(can_read=lambda user, owner: False, can_restore=lambda user: False)
+
+
+def set_access_policy(*, can_read: Callable[[Any, Any], bool], can_restore: Callable[[Any], bool]) -> None:
+    """Install who may read a record's history and who may restore deleted records. Called from the
+    `AppConfig.ready` of the app that decides access (branches)."""
+    global _policy
+    _policy = AccessPolicy(can_read=can_read, can_restore=can_restore)
+
+
+def may_read(user, owner) -> bool:
+    return _policy.can_read(user, owner)
+
+
+def may_restore(user) -> bool:
+    return _policy.can_restore(user)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from branches.permissions import access, can_view
 from core.pagination import paginate
 
-from .history import audited_model, changes, masks_for, owning_organization
+from .history import audited_model, changes, masks_for, may_read, may_restore, owner_of
 
 
 def permission_denied(request, exception=None):
@@ -34,8 +33,7 @@ def record_history(request, label, pk):
     latest = records.first()
     if latest is None:
         raise Http404
-    org = owning_organization(latest)
-    if not (access(request.user).is_admin or (org is not None and can_view(request.user, org))):
+    if not may_read(request.user, owner_of(latest)):
         raise Http404
     return render(
         request,
@@ -47,14 +45,14 @@ def record_history(request, label, pk):
             "entries": changes(records[:200], masks=masks_for(request.user, latest)),
             "latest": latest,
             "exists": model.objects.filter(pk=pk).exists(),
-            "is_admin": access(request.user).is_admin,
+            "can_restore": may_restore(request.user),
         },
     )
 
 
 def deleted_records(request):
-    """Recently deleted records of every audited model (administrators only), restorable."""
-    if not access(request.user).is_admin:
+    """Recently deleted records of every audited model, for whoever may restore them (administrators)."""
+    if not may_restore(request.user):
         raise PermissionDenied
     from simple_history.models import registered_models
 
@@ -76,7 +74,7 @@ def deleted_records(request):
 @require_POST
 @transaction.atomic
 def restore_record(request, label, history_id):
-    if not access(request.user).is_admin:
+    if not may_restore(request.user):
         raise PermissionDenied
     model = audited_model(label)
     if model is None:

@@ -61,6 +61,9 @@ class AidFund(DomainModel):
     def get_absolute_url(self):
         return reverse("finance:ledger", args=[self.pk])
 
+    def history_organization(self):
+        return self.organization
+
 
 class Drive(DomainModel):
     """A fund-raising drive, e.g. one each semester (募捐活动)."""
@@ -83,6 +86,9 @@ class Drive(DomainModel):
 
     def __str__(self):
         return self.title
+
+    def history_organization(self):
+        return self.fund.organization
 
 
 class EntryKind(models.TextChoices):
@@ -174,6 +180,9 @@ class FundEntry(ImmutableEntry):
             return self.donor.name if self.donor_id else self.donor_name
         return ""
 
+    def history_organization(self):
+        return self.fund.organization
+
 
 # --- Dues -------------------------------------------------------------------------------------------
 
@@ -261,6 +270,9 @@ class DuesAccount(DomainModel):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "paid_through", "last_paid"}
         super().save(*args, **kwargs)
 
+    def history_organization(self):
+        return self.organization
+
 
 class DuesPayment(ImmutableEntry):
     """One month of dues paid (a payment of several months is several rows sharing `batch`). A reversal
@@ -318,6 +330,9 @@ class DuesPayment(ImmutableEntry):
 
     def __str__(self):
         return f"{self.account} {self.month:%Y-%m} {self.amount}"
+
+    def history_organization(self):
+        return self.organization
 
 
 # --- the standing of a dues account (denormalized, one writer) -------------------------------------------

@@ -285,6 +285,9 @@ class Meeting(DomainModel):
         """Restored from the audit trail without its attendance rows: store the counts of the rows it has."""
         self.recount()
 
+    def history_organization(self):
+        return self.organization
+
 
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
@@ -329,6 +332,9 @@ class Attendance(models.Model):
     def after_restore(self) -> None:
         """Restored from the audit trail (core.views.restore_record): the meeting's counts count it again."""
         self.meeting.recount()
+
+    def history_organization(self):
+        return self.meeting.organization
 
 
 class VoteKind(models.TextChoices):
@@ -454,6 +460,9 @@ class Vote(models.Model):
     def passed(self) -> bool:
         return self.quorum and self.yes >= self.majority
 
+    def history_organization(self):
+        return self.meeting.organization
+
 
 def _attachment_path(instance, filename: str) -> str:
     # A random name: the original one is kept in `original_name` and never used on disk.
@@ -498,6 +507,9 @@ class MeetingAttachment(DomainModel):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+    def history_organization(self):
+        return self.meeting.organization
 
 
 def _new_token() -> str:

@@ -93,6 +93,9 @@ class Summary(DomainModel):
     def is_finalized(self) -> bool:
         return self.status == SummaryStatus.FINALIZED
 
+    def history_organization(self):
+        return self.organization
+
 
 class SummarySection(DomainModel):
     """The secretary's narrative of one part of a summary: sanitized rich text (p, br, strong, em, ul, ol,
@@ -115,3 +118,6 @@ class SummarySection(DomainModel):
     @property
     def position(self) -> int:
         return list(SectionKey.values).index(self.key)
+
+    def history_organization(self):
+        return self.summary.organization

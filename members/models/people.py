@@ -227,3 +227,6 @@ class Person(DomainModel):
     @property
     def is_party_member(self) -> bool:
         return self.political_status in PARTY_MEMBER_STATUSES
+
+    def history_organization(self):
+        return self.organization

@@ -139,6 +139,12 @@ class StatusEvent(DomainModel):
     def __str__(self):
         return f"{self.person} · {self.get_kind_display()} · {self.date:%Y-%m-%d}"
 
+    def history_organization(self):
+        """The organization that recorded the step, else the meeting's, else the person's."""
+        if self.organization_id:
+            return self.organization
+        return self.meeting.organization if self.meeting_id else self.person.organization
+
 
 class SponsorRole(models.TextChoices):
     CONTACT = "contact", _("Training contact")
@@ -174,6 +180,9 @@ class Sponsor(DomainModel):
 
     def __str__(self):
         return f"{self.sponsor} → {self.person} ({self.get_role_display()})"
+
+    def history_organization(self):
+        return self.person.organization
 
 
 class AssessmentRating(models.TextChoices):
@@ -217,6 +226,9 @@ class Assessment(DomainModel):
     @property
     def quarter(self) -> tuple[int, int]:
         return self.date.year, (self.date.month - 1) // 3 + 1
+
+    def history_organization(self):
+        return self.person.organization
 
 
 class RecommendationStatus(models.TextChoices):
@@ -308,6 +320,9 @@ class Recommendation(DomainModel):
     @property
     def year(self) -> int:
         return self.nominated_on.year
+
+    def history_organization(self):
+        return self.person.organization
 
 
 class RecommendationTarget(DomainModel):

@@ -72,6 +72,9 @@ class Membership(DomainModel):
     def __str__(self):
         return f"{self.person} · {self.organization}"
 
+    def history_organization(self):
+        return self.organization
+
 
 class AppraisalRating(models.TextChoices):
     EXCELLENT = "excellent", _("Excellent")
@@ -107,6 +110,9 @@ class PartyAppraisal(DomainModel):
     def __str__(self):
         return f"{self.person} · {self.year} · {self.get_rating_display()}"
 
+    def history_organization(self):
+        return self.organization
+
 
 class LeagueRegistration(DomainModel):
     """A League member's annual appraisal (团员教育评议) and registration (团籍注册): only those rated
@@ -138,6 +144,9 @@ class LeagueRegistration(DomainModel):
 
     def __str__(self):
         return f"{self.person} · {self.year} · {self.get_rating_display()}"
+
+    def history_organization(self):
+        return self.organization
 
 
 class ExportLog(models.Model):

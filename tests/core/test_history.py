@@ -76,3 +76,20 @@ def test_only_admins_restore(client_for, orgs, party_secretary):
     assert client.post(reverse("core:restore", args=["branches.organization", record.history_id])).status_code == 403
     assert client.get(reverse("core:deleted")).status_code == 403
     assert not Organization.objects.filter(pk=pk).exists()
+
+
+def test_every_audited_model_says_which_organization_owns_it():
+    """core.history asks the model (`history_organization()`); only records of no organization go without."""
+    from simple_history.models import registered_models
+
+    ownerless = {m._meta.label_lower for m in registered_models.values() if not hasattr(m, "history_organization")}
+    assert ownerless == {"branches.academicyear", "branches.semester", "members.recommendationtarget"}
+
+
+def test_a_deleted_organizations_history_is_for_administrators(client_for, orgs, admin_user, league_secretary):
+    group = Organization.objects.create(name="临时团小组", kind=OrgKind.LEAGUE_GROUP, parent=orgs.class1)
+    pk = group.pk
+    group.delete()
+    url = reverse("core:history", args=["branches.organization", pk])
+    assert client_for(league_secretary).get(url).status_code == 404
+    assert client_for(admin_user).get(url).status_code == 200
