@@ -139,6 +139,7 @@ def _styles(doc) -> dict:
         style.font.bold = bold
         style.font.color.rgb = RGBColor(0, 0, 0)
         _fonts(style, east_asian)
+        _no_auto_space(style)
         fmt = style.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(LINE_PT if size <= BODY_PT else size * 1.5)

@@ -147,7 +147,11 @@ class Table:
         figures = compiled.get("figures", {})
         scope = scope or Scope()
         # Rows of the other side's work, and rows of nothing in both periods, are left out.
-        keys = [k for k in self.keys(figures) if scope.has(figure_side(k)) and not _empty(figures[k])]
+        keys = [
+            k
+            for k in self.keys(figures)
+            if scope.has(figure_side(k)) and not _empty(figures[k]) and k != f"orgs.{scope.kind}"  # not itself
+        ]
         if not keys:
             return None
         targets = {k: self.target(k, figures) if self.target else None for k in keys}
