@@ -127,3 +127,22 @@ def test_figures_compiled_for_a_snapshot_are_never_taken_from_the_cache(orgs, ca
         compiled = compile_figures(orgs.school, YEAR)
     assert compiled["figures"]["meetings.kind.party_class"]["value"] == 2
     assert reading(captured, "meetings_meeting")
+
+
+def test_the_due_list_stays_cached_after_a_change_in_another_school(orgs, caching, branch_secretary):
+    from core.due import collect
+
+    other = Organization.objects.create(name="城北中学", kind=OrgKind.SCHOOL)
+    other_branch = Organization.objects.create(name="城北党支部", kind=OrgKind.PARTY_BRANCH, parent=other)
+    first = collect(branch_secretary)
+    assert first  # this quarter's meetings are missing
+    MeetingFactory(organization=other_branch, kind=MeetingKind.PARTY_CLASS, starts_at=timezone.now())
+    with CaptureQueriesContext(connection) as captured:
+        again = collect(branch_secretary)
+    assert again == first
+    assert reading(captured, "meetings_meeting") == []
+    # …and a meeting of the secretary's own branch takes its item off at once.
+    MeetingFactory(organization=orgs.branch1, kind=MeetingKind.PARTY_CLASS, starts_at=timezone.now())
+    titles = {i.title for i in collect(branch_secretary)}
+    assert not any(t.startswith(f"{orgs.branch1.name}: Party class for Q") for t in titles)
+    assert any(t.startswith(f"{orgs.branch1.name}: Party class for Q") for t in (i.title for i in first))
