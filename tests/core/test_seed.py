@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db.models import Count, F
 
 from branches.models import Organization, OrgKind
-from core.management.commands.seed_demo import _seed_module
+from reports.management.commands.seed_demo import _seed_module
 from core.seeding import SeedContext
 from meetings.models import Attendance, Meeting, MeetingKind
 from members.models import Category, Membership, MembershipEnd, Person

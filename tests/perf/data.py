@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 from django.utils import timezone
 
-from core.management.commands.seed_demo import SEEDERS, _seed_module
+from reports.management.commands.seed_demo import SEEDERS, _seed_module
 from core.seeding import SeedContext
 
 
