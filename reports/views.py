@@ -12,11 +12,11 @@ from branches.models import Organization
 from branches.periods import Period
 from branches.permissions import access, can_edit, editable_organizations, get_for_user_or_404
 from core.datacache import cached
-from core.due import collect
 from core.pagination import paginate
 
 from . import charts, exports
 from .document import document_context, figure_linker
+from .due import collect
 from .figures import breakdown_q, compile_figure, drilldown_queryset, find_breakdown, find_figure
 from .forms import ReopenForm, SectionForm, SummaryCreateForm
 from .models import SectionKey, Summary, SummaryStatus

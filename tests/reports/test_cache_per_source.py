@@ -130,7 +130,7 @@ def test_figures_compiled_for_a_snapshot_are_never_taken_from_the_cache(orgs, ca
 
 
 def test_the_due_list_stays_cached_after_a_change_in_another_school(orgs, caching, branch_secretary):
-    from core.due import collect
+    from reports.due import collect
 
     other = Organization.objects.create(name="城北中学", kind=OrgKind.SCHOOL)
     other_branch = Organization.objects.create(name="城北党支部", kind=OrgKind.PARTY_BRANCH, parent=other)

@@ -1,11 +1,12 @@
-"""The Due list names its providers by dotted path (core.due.DUE_PROVIDERS): each must import, and a
+"""The Due list names its providers by dotted path (reports.due.DUE_PROVIDERS): each must import, and a
 missing or misspelt one fails loudly instead of leaving an app's items out of the list."""
 
 import pytest
 from django.utils import timezone
 
-from core import due
-from core.due import DUE_PROVIDERS, DueItem
+from core.due import DueItem
+from reports import due
+from reports.due import DUE_PROVIDERS
 
 pytestmark = pytest.mark.django_db
 
