@@ -12,6 +12,12 @@ reading of the League's rules on dues (a share of monthly wage income, two brack
 pay up to 3,000.00 and 1 % above; a League member whose base pay is not entered yet has no amount due
 (the page asks the secretary for it) rather than a guess.
 
+Who owes League dues (the accounts `finance.services.dues_accounts_ensure` opens): League dues follow League
+membership (团籍, `Person.objects.league_members`), whatever the Party status — a League member who is a Party
+applicant, activist or development target pays them — except a Party member (probationary or full) who keeps
+League membership, who pays Party dues only (`owes_league_dues`). A League account is owed from the month the
+person joined the League.
+
 Rounding: the product is rounded to the fen (0.01 yuan) with ROUND_HALF_UP, the rounding people do by
 hand (0.005 rounds up), so 3,000.01 × 1 % = 30.0001 → 30.00 and 1,234.50 × 0.5 % = 6.1725 → 6.17.
 """
@@ -31,6 +37,11 @@ PARTY_SALARIED = [
 ]
 PARTY_RETIRED = [(Decimal("5000.00"), Decimal("0.005")), (None, Decimal("0.01"))]
 LEAGUE_WAGE = [(Decimal("3000.00"), Decimal("0.005")), (None, Decimal("0.01"))]
+
+
+def owes_league_dues(*, is_league_member: bool, is_party_member: bool) -> bool:
+    """Whether a person owes League dues (the rule `finance.services.payers` filters by)."""
+    return is_league_member and not is_party_member
 
 
 def to_fen(value: Decimal) -> Decimal:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import LEAGUE_KINDS, Organization, OrgKind
-from members.models import PARTY_MEMBER_STATUSES, Category, Person, PoliticalStatus
+from members.models import PARTY_MEMBER_STATUSES, Category, Person
 
 from .dues import add_months, month_start, to_fen
 from .models import (
@@ -204,8 +204,10 @@ def _league_collector(person: Person) -> Organization:
 
 def default_account(person: Person, kind: str, today: date) -> DuesAccount:
     """An unsaved account with the defaults: the home organization, student or in-post basis, owed
-    from the month the status began (a probationary member from admission) or this month."""
-    since = month_start(person.status_since or today)
+    from the month the status began (a probationary member from admission; League dues from joining the
+    League, whatever the Party status since) or this month."""
+    began = person.league_joined_on if kind == DuesKind.LEAGUE else person.status_since
+    since = month_start(began or today)
     return DuesAccount(
         person=person,
         kind=kind,
@@ -217,10 +219,12 @@ def default_account(person: Person, kind: str, today: date) -> DuesAccount:
 
 
 def payers(kind: str):
-    """People who owe `kind` dues now."""
+    """People who owe `kind` dues now (`finance.dues.owes_league_dues` for League dues): Party dues, the
+    probationary and full members; League dues, the League members by their League membership whatever their
+    Party status (an applicant, activist or development target pays), except Party members, who pay Party dues."""
     if kind == DuesKind.PARTY:
         return Person.objects.active().filter(political_status__in=PARTY_MEMBER_STATUSES)
-    return Person.objects.active().filter(political_status=PoliticalStatus.LEAGUE_MEMBER)
+    return Person.objects.active().league_members().exclude(political_status__in=PARTY_MEMBER_STATUSES)
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from .models import (
     VoteKind,
     kinds_for,
 )
-from .selectors import LEAGUE_AND_ABOVE
+from .selectors import LEAGUE_MEMBERS
 from .services import AttendanceEntry
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -287,11 +287,7 @@ def vote_subjects(meeting):
     org = meeting.organization
     people = Person.objects.active().order_by("pinyin", "pk")
     if meeting.kind == MeetingKind.LEAGUE_GENERAL:
-        return people.filter(
-            organization__path__startswith=org.path,
-            category=Category.STUDENT,
-            political_status__in=LEAGUE_AND_ABOVE,
-        )
+        return people.filter(LEAGUE_MEMBERS, organization__path__startswith=org.path)
     return people.filter(
         Q(organization__path__startswith=org.path) | Q(party_organization__path__startswith=org.path),
         political_status__in=[PoliticalStatus.DEVELOPMENT_TARGET, PoliticalStatus.PROBATIONARY],
@@ -309,7 +305,7 @@ class VoteForm(forms.ModelForm):
         kinds = VOTE_KINDS_BY_MEETING.get(meeting.kind, [VoteKind.OTHER])
         self.fields["kind"].choices = [(k, VoteKind(k).label) for k in kinds]
         if meeting.kind == MeetingKind.LEAGUE_GENERAL:
-            subjects = LookupFilters(org=meeting.organization_id, category="student", status="league")
+            subjects = LookupFilters(org=meeting.organization_id, status="league")
         else:
             subjects = LookupFilters(org=meeting.organization_id, area="developed", status="pipeline")
         use_person_picker(self.fields["subject"], vote_subjects(meeting), subjects)

@@ -4,7 +4,7 @@ declared in `meetings.figures`, on `Meeting.objects.held()` and the other rules 
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from branches.periods import Period
 from branches.permissions import access, scope, viewable_organizations
 from core.due import DueItem
 from members.models import PARTY_MEMBER_STATUSES, Category, Person, PoliticalStatus
+from members.models.people import IN_LEAGUE
 
 from .frequency import CHECKED_ORG_KINDS, frequency_table
 from .models import (
@@ -24,10 +25,13 @@ from .models import (
     Meeting,
     MeetingKind,
     Vote,
+    held_q,
 )
 
-# Political statuses of a League member or "above" (an applicant, activist … still in the League).
-LEAGUE_AND_ABOVE = frozenset(s for s in PoliticalStatus.values if s != PoliticalStatus.MASSES)
+# Who a League meeting is about: the League members by their League membership (`Person.objects.
+# league_members`), whatever their political status (an applicant or activist in the League is one; a Party
+# member who left the League at 28 is not), students and young teachers alike.
+LEAGUE_MEMBERS = IN_LEAGUE
 
 COMMITTEE_KINDS = frozenset({MeetingKind.BRANCH_COMMITTEE, MeetingKind.LEAGUE_COMMITTEE})
 
@@ -53,8 +57,9 @@ def expected_attendees(org: Organization, kind: str) -> QuerySet:
     - any other Party meeting (general meeting, Party group, Party class, theme Party day, organizational
       life, democratic appraisal): probationary and full Party members whose organization lies in the
       org's subtree (probationary members attend but do not vote);
-    - any other League meeting (members' meeting, League class): students in the org's subtree who are
-      League members or above (applicants, activists … still hold League membership);
+    - any other League meeting (members' meeting, League class): the League members of the org's subtree
+      (`LEAGUE_MEMBERS`: by League membership, whatever the political status; the young teachers of a staff
+      League branch too);
     - "other" meetings follow the organization's side (Party members or League members); a school-level
       "other" meeting has no preset list (add the participants as visitors).
     """
@@ -69,7 +74,7 @@ def expected_attendees(org: Organization, kind: str) -> QuerySet:
         return _current_officer_people(orgs).filter(is_active=True).order_by("pinyin", "pk")
     subtree = people.filter(organization__path__startswith=org.path)
     if kind in LEAGUE_MEETING_KINDS or (kind == MeetingKind.OTHER and org.kind in LEAGUE_KINDS):
-        return subtree.filter(category=Category.STUDENT, political_status__in=LEAGUE_AND_ABOVE).order_by("pinyin", "pk")
+        return subtree.filter(LEAGUE_MEMBERS).order_by("pinyin", "pk")
     if org.kind == OrgKind.SCHOOL:
         return people.none()
     return subtree.filter(political_status__in=PARTY_MEMBER_STATUSES).order_by("pinyin", "pk")
@@ -121,6 +126,12 @@ def meeting_list(
             | Q(organization__name__icontains=text)
         )
     return qs.order_by("-starts_at", "-pk")
+
+
+def meeting_totals(meetings: QuerySet) -> dict[str, int]:
+    """The totals line of a meeting list: the meetings held (`held_q`: taken place by now) and, named apart,
+    the planned ones (starting later), which count nowhere. One query."""
+    return meetings.order_by().aggregate(held=Count("pk", filter=held_q()), planned=Count("pk", filter=~held_q()))
 
 
 def meetings_for_calendar(user, *, start: date, end: date, org: Organization | None = None) -> dict:

@@ -72,6 +72,7 @@ def meeting_list(request):
         "meetings/meeting_list.html",
         {
             "page_obj": paginate(request, qs),
+            "totals": selectors.meeting_totals(qs),
             "period": period,
             "kinds": MeetingKind.choices,
             "kind": kind,

@@ -3,7 +3,7 @@ of the Party pipeline, 推优 against the yearly target, activists in training (
 assessments), the democratic appraisal, the League appraisal and registration. Declared here, on this
 app's querysets; `reports` compiles them."""
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +12,7 @@ from branches.models import PATH_STEP, OrgKind
 from core.figures import Column, Figure, Source
 
 from .models import Person, PoliticalStatus
-from .models.people import IN_LEAGUE
+from .models.people import in_league_q
 from .models.pipeline import (
     RECOMMENDATION_APPROVED,
     RECOMMENDATION_DECLINED,
@@ -20,13 +20,15 @@ from .models.pipeline import (
     RECOMMENDATION_VOTED_ON,
     Assessment,
     EventKind,
+    LeagueLeaving,
     Recommendation,
     RecommendationTarget,
     Sponsor,
     SponsorRole,
     StatusEvent,
+    target_q,
 )
-from .models.records import AppraisalRating, LeagueRegistration, PartyAppraisal
+from .models.records import AppraisalRating, LeagueRegistration, Membership, MembershipEnd, PartyAppraisal
 
 
 def _person_in(root, prefix: str = "person__") -> Q:
@@ -36,7 +38,7 @@ def _person_in(root, prefix: str = "person__") -> Q:
     )
 
 
-# --- people by political status (a state on the compile date) ------------------------------------------
+# --- people by political status (a state on the period's last day) -------------------------------------
 
 STATUS_FIGURES = [
     (PoliticalStatus.FULL_MEMBER, _("Party members")),
@@ -49,15 +51,29 @@ STATUS_FIGURES = [
 
 
 def _people(root, period):
-    """The active people of the subtree: by class or group, or by the Party organization developing them (as
-    the pipeline board and the member list count them)."""
-    return Person.objects.filter(_person_in(root, ""), is_active=True).select_related("organization")
+    """The people of the subtree on the period's last day: by class or group, or by the Party organization
+    developing them (as the pipeline board and the member list count them); those who belonged to the school
+    that day (`Person.objects.present_on`), each with their political status that day (`status_on`)."""
+    return (
+        Person.objects.filter(_person_in(root, ""))
+        .present_on(period.end)
+        .with_status_on(period.end)
+        .annotate(league_member_on=ExpressionWrapper(in_league_q(period.end), output_field=BooleanField()))
+        .select_related("organization")
+    )
 
 
-def _status_q(status) -> Q:
+def _status_q(status, period) -> Q:
     # League membership is not a political status: a League member who is also an applicant, activist or
-    # development target counts as a League member too (`Person.objects.league_members`).
-    return IN_LEAGUE if status == PoliticalStatus.LEAGUE_MEMBER else Q(political_status=status)
+    # development target counts as a League member too (`Person.objects.league_members`), by the League joining
+    # and leaving dates as of the period's last day.
+    if status == PoliticalStatus.LEAGUE_MEMBER:
+        return in_league_q(period.end)
+    return Q(status_on=status)
+
+
+def _status_label(status) -> str:
+    return PoliticalStatus(status).label if status in PoliticalStatus.values else status
 
 
 PEOPLE = Source(
@@ -65,13 +81,13 @@ PEOPLE = Source(
     label=_("People"),
     queryset=_people,
     figures=lambda period: [
-        Figure(f"people.{status}", label, _status_q(status), stock=True) for status, label in STATUS_FIGURES
+        Figure(f"people.{status}", label, _status_q(status, period), stock=True) for status, label in STATUS_FIGURES
     ],
     columns=[
         Column(_("Name"), lambda p: p.name),
         Column(_("Organization"), lambda p: p.organization.name),
-        Column(_("Political status"), lambda p: p.get_political_status_display()),
-        Column(_("Since"), lambda p: p.status_since),
+        Column(_("Political status"), lambda p: _status_label(p.status_on)),
+        Column(_("League member"), lambda p: _("yes") if p.league_member_on else _("no")),
     ],
     order_by=("pinyin", "pk"),
 )
@@ -158,6 +174,78 @@ RECOMMENDATIONS = Source(
 )
 
 
+# --- League membership over the period: joined, left (by reason), registered ---------------------------
+
+LEAGUE_LEFT_REASONS = [
+    ("over_age", _("League members who left at 28 (超龄离团)")),
+    ("other", _("League members who left the League for another reason")),
+    ("transfer_out", _("League members transferred out")),
+    ("graduated", _("League members who graduated")),
+]
+
+
+def _league(root, period):
+    """The people of the subtree whose League membership moved in the period, each annotated with what
+    happened: `joined` (joined the League here; not steps from a personnel file), `left_over_age` and
+    `left_other` (left the League: `StatusEvent.leaving_reason`), `left_transfer_out` and `left_graduated`
+    (left the school as League members: the membership's end, `MembershipEnd`), `registered` (团籍注册 for a
+    year of the period). One person counts once per figure, whatever the number of records."""
+    events = StatusEvent.objects.filter(person=OuterRef("pk"), date__gte=period.start, date__lte=period.end)
+    left = events.filter(kind=EventKind.LEAGUE_LEFT)
+    # Left the school (the membership's end in the period) while a League member that day.
+    ended = Membership.objects.filter(
+        person=OuterRef("pk"), ended_on__gte=period.start, ended_on__lte=period.end
+    ).filter(
+        Q(person__league_joined_on__lte=F("ended_on"))
+        & (Q(person__league_left_on__isnull=True) | Q(person__league_left_on__gt=F("ended_on")))
+    )
+    registered = LeagueRegistration.objects.filter(
+        person=OuterRef("pk"), registered=True, year__gte=period.start.year, year__lte=period.end.year
+    )
+    flags = {
+        "joined": Exists(events.filter(kind=EventKind.LEAGUE_JOINED, from_file=False)),
+        "left_over_age": Exists(left.filter(leaving_reason=LeagueLeaving.OVER_AGE)),
+        "left_other": Exists(left.exclude(leaving_reason=LeagueLeaving.OVER_AGE)),
+        "left_transfer_out": Exists(ended.filter(end_reason=MembershipEnd.TRANSFER_OUT)),
+        "left_graduated": Exists(ended.filter(end_reason=MembershipEnd.GRADUATED)),
+        "registered": Exists(registered),
+    }
+    any_flag = Q()
+    for name in flags:
+        any_flag |= Q(**{name: True})
+    return Person.objects.filter(_person_in(root, "")).annotate(**flags).filter(any_flag).select_related("organization")
+
+
+LEFT_LEAGUE_Q = Q(left_over_age=True) | Q(left_other=True) | Q(left_transfer_out=True) | Q(left_graduated=True)
+
+
+def _league_what(p) -> str:
+    what = [str(_("joined"))] if p.joined else []
+    what += [str(label) for key, label in LEAGUE_LEFT_REASONS if getattr(p, f"left_{key}")]
+    if p.registered:
+        what.append(str(_("registered")))
+    return "; ".join(what)
+
+
+LEAGUE = Source(
+    key="league",
+    label=_("League membership"),
+    queryset=_league,
+    figures=lambda period: [
+        Figure("league.joined", _("People who joined the League"), Q(joined=True)),
+        Figure("league.left", _("League members who left"), LEFT_LEAGUE_Q),
+        *(Figure(f"league.left.{key}", label, Q(**{f"left_{key}": True})) for key, label in LEAGUE_LEFT_REASONS),
+        Figure("league.registered", _("League members registered (团籍注册)"), Q(registered=True)),
+    ],
+    columns=[
+        Column(_("Name"), lambda p: p.name),
+        Column(_("Organization"), lambda p: p.organization.name),
+        Column(_("What happened"), _league_what),
+    ],
+    order_by=("pinyin", "pk"),
+)
+
+
 # --- activists in training: two contacts, quarterly assessments -------------------------------------
 
 
@@ -178,8 +266,10 @@ def _activists(root, period):
     )
     assessed = Assessment.objects.filter(person=OuterRef("pk"), date__gte=quarter_start, date__lte=on)
     return (
-        Person.objects.filter(_person_in(root, ""), is_active=True)
-        .filter(political_status__in=[PoliticalStatus.ACTIVIST, PoliticalStatus.DEVELOPMENT_TARGET])
+        Person.objects.filter(_person_in(root, ""))
+        .present_on(on)
+        .with_status_on(on)
+        .filter(status_on__in=[PoliticalStatus.ACTIVIST, PoliticalStatus.DEVELOPMENT_TARGET])
         .select_related("organization")
         .annotate(contacts=Coalesce(Subquery(contacts), Value(0)), assessed=Exists(assessed))
     )
@@ -197,7 +287,7 @@ TRAINING = Source(
     columns=[
         Column(_("Name"), lambda p: p.name),
         Column(_("Organization"), lambda p: p.organization.name),
-        Column(_("Political status"), lambda p: p.get_political_status_display()),
+        Column(_("Political status"), lambda p: _status_label(p.status_on)),
         Column(_("Training contacts"), lambda p: p.contacts),
         Column(_("Assessed this quarter"), lambda p: _("yes") if p.assessed else _("no")),
     ],
@@ -261,33 +351,23 @@ LEAGUE_REGISTRATION = Source(
 # --- the yearly 推优 target ------------------------------------------------------------------------------
 
 
-def _target_years(period) -> list[int]:
-    return list(range(period.start.year, period.end.year + 1))
-
-
 def compile_recommendation_target(root, period, out: dict) -> None:
     """The school's yearly 推优 target, for a summary of the whole school or of its League committee (a
-    class's summary has no share of it). A period spanning years adds the targets of the years it starts
-    in… ends in; the previous period's target is given for comparison. One query."""
+    class's summary has no share of it): an academic year's own target, a calendar year's, or for another
+    period the targets of the calendar years it touches (`RecommendationTarget.objects.for_period`); the
+    previous period's target is given for comparison. One query."""
     if not (root.depth == 0 or root.kind == OrgKind.LEAGUE_COMMITTEE):
         return
     previous = period.previous()
-    years = set(_target_years(period)) | set(_target_years(previous))
-    targets = dict(
-        RecommendationTarget.objects.filter(school__path=root.path[:PATH_STEP], year__in=years).values_list(
-            "year", "target"
-        )
+    totals = RecommendationTarget.objects.filter(school__path=root.path[:PATH_STEP]).aggregate(
+        current=Sum("target", filter=target_q(period)), previous=Sum("target", filter=target_q(previous))
     )
-    if not any(y in targets for y in _target_years(period)):
+    if totals["current"] is None:
         return
 
-    def total(p):
-        found = [targets[y] for y in _target_years(p) if y in targets]
-        return sum(found) if found else None
-
     out["figures"]["recommendations.target"] = {
-        "value": total(period),
-        "previous": total(previous),
+        "value": totals["current"],
+        "previous": totals["previous"],
         "money": False,
         "hours": False,
         "stock": False,
@@ -295,6 +375,6 @@ def compile_recommendation_target(root, period, out: dict) -> None:
     }
 
 
-SOURCES = [PEOPLE, PIPELINE, RECOMMENDATIONS, TRAINING, APPRAISAL, LEAGUE_REGISTRATION]
+SOURCES = [PEOPLE, PIPELINE, LEAGUE, RECOMMENDATIONS, TRAINING, APPRAISAL, LEAGUE_REGISTRATION]
 BREAKDOWNS = []
 EXTRAS = [compile_recommendation_target]

@@ -72,7 +72,11 @@ def person_list(
         qs = qs.filter(
             Q(pk__in=by_person) | Q(organization__name__icontains=text) | Q(organization__short_name__icontains=text)
         )
-    if status:
+    if status == PoliticalStatus.LEAGUE_MEMBER:
+        # League membership is not a political status: an applicant or activist in the League is a League
+        # member too (`Person.objects.league_members`).
+        qs = qs.league_members()
+    elif status:
         qs = qs.filter(political_status=status)
     if category:
         qs = qs.filter(category=category)
@@ -390,5 +394,10 @@ def recommendation_progress(school: Organization, year: int) -> dict:
         became_activists=Count("pk", filter=Q(became_activist=True)),
         became_targets=Count("pk", filter=Q(became_target=True)),
     )
-    target = RecommendationTarget.objects.filter(school=school, year=year).values_list("target", flat=True).first()
+    target = (
+        RecommendationTarget.objects.filter(school=school)
+        .for_period(calendar_year(year))
+        .values_list("target", flat=True)
+        .first()
+    )
     return {"year": year, "target": target, **counts}

@@ -28,6 +28,7 @@ from .models import (
     AppraisalRating,
     Assessment,
     EventKind,
+    LeagueLeaving,
     LeagueRegistration,
     Membership,
     MembershipEnd,
@@ -41,6 +42,7 @@ from .models import (
     Sponsor,
     SponsorRole,
     StatusEvent,
+    TargetYear,
 )
 from .pipeline import (
     CONTACTS_REQUIRED,
@@ -929,7 +931,17 @@ def league_leave(
     person.league_left_on = on
     person.save(update_fields=["league_left_on", "updated_at"])
     status = PoliticalStatus.MASSES if person.political_status == PoliticalStatus.LEAGUE_MEMBER else None
-    return _record(person, EventKind.LEAGUE_LEFT, on, by=by, status=status, organization=organization, notes=notes)
+    reason = LeagueLeaving.OVER_AGE if over_age else LeagueLeaving.OTHER
+    return _record(
+        person,
+        EventKind.LEAGUE_LEFT,
+        on,
+        by=by,
+        status=status,
+        organization=organization,
+        notes=notes,
+        leaving_reason=reason,
+    )
 
 
 # --- 推优 -------------------------------------------------------------------------------------------
@@ -1024,8 +1036,14 @@ def recommendation_decide(
 
 
 @transaction.atomic
-def recommendation_target_set(*, school: Organization, year: int, target: int) -> RecommendationTarget:
-    obj, _created = RecommendationTarget.objects.update_or_create(school=school, year=year, defaults={"target": target})
+def recommendation_target_set(
+    *, school: Organization, year: int, target: int, kind: str = TargetYear.CALENDAR
+) -> RecommendationTarget:
+    """Set the school's 推优 target for a calendar year, or (`kind=TargetYear.ACADEMIC`) for the academic year
+    starting in `year`."""
+    obj, _created = RecommendationTarget.objects.update_or_create(
+        school=school, kind=kind, year=year, defaults={"target": target}
+    )
     return obj
 
 

@@ -25,6 +25,7 @@ from core.forms import parse_pk
 
 from .access import visible_q
 from .models import Category, Person, PoliticalStatus
+from .models.people import IN_LEAGUE
 
 LOOKUP_LIMIT = 15
 STAFF_CATEGORIES = [Category.TEACHER, Category.STAFF]
@@ -35,7 +36,7 @@ CATEGORY_FILTERS = {
 }
 STATUS_FILTERS = {
     "full": Q(political_status=PoliticalStatus.FULL_MEMBER),
-    "league": ~Q(political_status=PoliticalStatus.MASSES),  # League members and beyond (meetings' LEAGUE_AND_ABOVE)
+    "league": IN_LEAGUE,  # League members by their League membership (meetings' LEAGUE_MEMBERS)
     "pipeline": Q(political_status__in=[PoliticalStatus.DEVELOPMENT_TARGET, PoliticalStatus.PROBATIONARY]),
 }
 AREAS = ("subtree", "school", "developed")

@@ -16,12 +16,14 @@ from .pipeline import (
     Assessment,
     AssessmentRating,
     EventKind,
+    LeagueLeaving,
     Recommendation,
     RecommendationStatus,
     RecommendationTarget,
     Sponsor,
     SponsorRole,
     StatusEvent,
+    TargetYear,
 )
 from .records import (
     REGISTERABLE_RATINGS,
@@ -48,6 +50,7 @@ __all__ = [
     "EventKind",
     "ExportLog",
     "Gender",
+    "LeagueLeaving",
     "LeagueRegistration",
     "Membership",
     "MembershipEnd",
@@ -63,5 +66,6 @@ __all__ = [
     "Sponsor",
     "SponsorRole",
     "StatusEvent",
+    "TargetYear",
     "mask",
 ]

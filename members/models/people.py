@@ -2,7 +2,8 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,16 @@ PARTY_ORG_KINDS = frozenset({"party_general_branch", "party_branch", "party_grou
 IN_LEAGUE = Q(league_joined_on__isnull=False, league_left_on__isnull=True)
 
 
+def in_league_q(on: date | None = None, prefix: str = "") -> Q:
+    """`IN_LEAGUE` as of a day: joined by `on` and not left by then (the day of leaving is no longer a League
+    member's). `on=None`: today's membership, `IN_LEAGUE`. `prefix` reaches a person through a relation."""
+    if on is None:
+        return Q(**{f"{prefix}league_joined_on__isnull": False, f"{prefix}league_left_on__isnull": True})
+    return Q(**{f"{prefix}league_joined_on__lte": on}) & (
+        Q(**{f"{prefix}league_left_on__isnull": True}) | Q(**{f"{prefix}league_left_on__gt": on})
+    )
+
+
 PHONE_DIGITS = 3  # what a masked phone keeps: 138********
 
 
@@ -87,9 +98,35 @@ class PersonQuerySet(models.QuerySet):
     def full_members(self):
         return self.filter(political_status=PoliticalStatus.FULL_MEMBER)
 
-    def league_members(self):
-        """League members today (see `IN_LEAGUE`), whatever their political status."""
-        return self.filter(IN_LEAGUE)
+    def league_members(self, on: date | None = None):
+        """League members today (see `IN_LEAGUE`), or on the day `on` by their League joining and leaving dates
+        (`in_league_q`), whatever their political status."""
+        return self.filter(in_league_q(on))
+
+    def present_on(self, on: date):
+        """The people who belonged to the school on `on`: a membership of one of its organizations covered
+        that day (`Membership.objects.current(on)`), so people who left later still count and people who came
+        later do not. A person with no membership recorded at all counts while active."""
+        from .records import Membership
+
+        memberships = Membership.objects.filter(person=OuterRef("pk"))
+        return self.filter(Exists(memberships.current(on)) | (Q(is_active=True) & ~Exists(memberships)))
+
+    def with_status_on(self, on: date):
+        """Annotate `status_on`: the political status on `on`, from the dated status history (the latest
+        event that set a status by then). A person with no status history keeps the recorded status; one whose
+        history starts later was masses."""
+        from .pipeline import StatusEvent
+
+        events = StatusEvent.objects.filter(person=OuterRef("pk")).exclude(status="")
+        latest = events.filter(date__lte=on).order_by("-date", "-pk").values("status")[:1]
+        return self.annotate(
+            status_on=Coalesce(
+                Subquery(latest),
+                Case(When(Exists(events), then=Value(PoliticalStatus.MASSES)), default=F("political_status")),
+                output_field=models.CharField(),
+            )
+        )
 
     def search(self, text: str, *, id_numbers: Q | None = None):
         """Name as written, full pinyin ("zhangwei"), pinyin prefix ("zhangw"), initials ("zw"), or the last

@@ -35,6 +35,14 @@ class EventKind(models.TextChoices):
     CANCELLATION = "cancellation", _("Probationary membership cancelled")
 
 
+class LeagueLeaving(models.TextChoices):
+    """Why a League member left the League (`StatusEvent.leaving_reason` of a LEAGUE_LEFT event). Leaving the
+    school (a transfer out, graduation) is recorded on the membership instead (`MembershipEnd`)."""
+
+    OVER_AGE = "over_age", _("Over age (28)")
+    OTHER = "other", _("Other reason")
+
+
 STATUS_AFTER = {
     EventKind.APPLICATION: PoliticalStatus.APPLICANT,
     EventKind.ACTIVIST: PoliticalStatus.ACTIVIST,
@@ -100,6 +108,9 @@ class StatusEvent(DomainModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="outcomes",
+    )
+    leaving_reason = models.CharField(
+        _("why the person left the League"), max_length=20, choices=LeagueLeaving.choices, blank=True
     )
     hours = models.DecimalField(_("hours"), max_digits=6, decimal_places=1, null=True, blank=True)
     months = models.PositiveSmallIntegerField(_("months"), null=True, blank=True)
@@ -325,21 +336,51 @@ class Recommendation(DomainModel):
         return self.person.organization
 
 
+class TargetYear(models.TextChoices):
+    """The year a 推优 target is set for: a calendar year, or an academic year (September → August, named by
+    the year it starts in, as `branches.periods.academic_year`)."""
+
+    CALENDAR = "year", _("Calendar year")
+    ACADEMIC = "academic", _("Academic year")
+
+
+def target_q(period) -> Q:
+    """The yearly 推优 targets a period is measured against, as a filter: an academic year's own target (set
+    for that academic year), a calendar year's, or for any other period those of the calendar years it
+    touches. `period` is a `branches.periods.Period` (its `kind`, `start`, `end`)."""
+    if period.kind == "academic":
+        return Q(kind=TargetYear.ACADEMIC, year=period.start.year)
+    return Q(kind=TargetYear.CALENDAR, year__gte=period.start.year, year__lte=period.end.year)
+
+
+class RecommendationTargetQuerySet(models.QuerySet):
+    def for_period(self, period):
+        """The targets of `period` (`target_q`)."""
+        return self.filter(target_q(period))
+
+
 class RecommendationTarget(DomainModel):
-    """The school's yearly 推优 target (the seed school: more than 30 students a year)."""
+    """The school's yearly 推优 target (the seed school: more than 30 students a year), for a calendar year or
+    an academic year (`kind`)."""
 
     school = models.ForeignKey(
         "branches.Organization", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("for"), max_length=10, choices=TargetYear.choices, default=TargetYear.CALENDAR)
+    year = models.PositiveSmallIntegerField(_("year"), help_text=_("An academic year: the year it starts in."))
     target = models.PositiveIntegerField(_("target"))
 
+    objects = RecommendationTargetQuerySet.as_manager()
     history = audit_history()
 
     class Meta:
         verbose_name = _("推优 target")
         verbose_name_plural = _("推优 targets")
-        constraints = [models.UniqueConstraint(fields=["school", "year"], name="unique_recommendation_target")]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "kind", "year"], name="unique_recommendation_target_year")
+        ]
 
     def __str__(self):
+        if self.kind == TargetYear.ACADEMIC:
+            return f"{self.school} {self.year}–{self.year + 1}: {self.target}"
         return f"{self.school} {self.year}: {self.target}"

@@ -31,6 +31,8 @@ def StudentFactory(**kwargs):  # noqa: N802 - reads like a factory
     kwargs.setdefault("category", Category.STUDENT)
     kwargs.setdefault("political_status", PoliticalStatus.LEAGUE_MEMBER)
     kwargs.setdefault("birth_date", date(2010, 3, 1))
+    if kwargs["political_status"] == PoliticalStatus.LEAGUE_MEMBER:
+        kwargs.setdefault("league_joined_on", date(2023, 9, 1))  # League membership is recorded by its dates
     return PersonFactory(**kwargs)
 
 

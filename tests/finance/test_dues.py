@@ -122,7 +122,10 @@ def test_probationary_member_owes_from_admission(orgs):
 def test_accounts_opened_for_league_members_students_and_young_teachers(orgs):
     s = StudentFactory(organization=orgs.class1)
     t = PersonFactory(
-        organization=orgs.group1, political_status=PoliticalStatus.LEAGUE_MEMBER, category=Category.TEACHER
+        organization=orgs.group1,
+        political_status=PoliticalStatus.LEAGUE_MEMBER,
+        category=Category.TEACHER,
+        league_joined_on=date(2016, 5, 4),
     )
     PersonFactory(organization=orgs.group1, political_status=PoliticalStatus.MASSES)
     assert services.dues_accounts_ensure(organization=orgs.school, today=date(2026, 11, 1)) == 2

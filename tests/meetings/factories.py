@@ -1,5 +1,7 @@
 """Factories for the meetings tests (the shared MeetingFactory/VoteFactory live in tests/factories.py)."""
 
+from datetime import date
+
 import factory
 
 from meetings.models import Attendance, AttendanceStatus
@@ -20,4 +22,7 @@ def party_member(org, name="张伟", status=PoliticalStatus.FULL_MEMBER, **kw):
 
 
 def student(org, name="李明", status=PoliticalStatus.LEAGUE_MEMBER, **kw):
+    """A student; one of any status but masses is in the League (League membership is recorded by its dates)."""
+    if status != PoliticalStatus.MASSES:
+        kw.setdefault("league_joined_on", date(2024, 5, 4))
     return PersonFactory(organization=org, name=name, political_status=status, category=Category.STUDENT, **kw)

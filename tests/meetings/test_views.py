@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -177,6 +177,7 @@ def test_school_wide_league_meeting_records_the_attendance_of_hundreds(client_fo
             category=Category.STUDENT,
             organization=orgs.class1 if i % 2 else orgs.class2,
             political_status=PoliticalStatus.LEAGUE_MEMBER,
+            league_joined_on=date(2024, 5, 4),
         )
         for i in range(700)
     ]

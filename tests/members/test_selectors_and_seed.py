@@ -60,7 +60,10 @@ def test_appraisal_figures(orgs, mentors):
 def test_pipeline_figures_ignore_steps_from_the_file(orgs, mentors):
     got = figures(orgs.school, calendar_year(2005))
     assert got["pipeline.admission"] == 0  # mentors' admissions came from their files
-    assert got["people.full_member"] == 2
+    # People are counted on the period's last day: in 2005 neither belonged to the school yet (they came in
+    # September 2015, Party members from their files).
+    assert (got["people.full_member"], got["people.probationary"]) == (0, 0)
+    assert figures(orgs.school, calendar_year(2015))["people.full_member"] == 2
 
 
 def test_demo_seed_is_consistent(settings):
