@@ -119,8 +119,8 @@ def seed(size: str, schools: int) -> tuple[list[dict], list[str]]:
     from django.db import transaction
     from django.utils import timezone
 
-    from reports.management.commands.seed_demo import SEEDERS, _seed_module
     from core.seeding import SeedContext
+    from reports.management.commands.seed_demo import SEEDERS, _seed_module
 
     workarounds: list[str] = []
     timings = []

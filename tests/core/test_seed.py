@@ -9,10 +9,10 @@ from django.core.management import call_command
 from django.db.models import Count, F
 
 from branches.models import Organization, OrgKind
-from reports.management.commands.seed_demo import _seed_module
 from core.seeding import SeedContext
 from meetings.models import Attendance, Meeting, MeetingKind
 from members.models import Category, Membership, MembershipEnd, Person
+from reports.management.commands.seed_demo import _seed_module
 
 pytestmark = pytest.mark.django_db
 

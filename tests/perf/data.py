@@ -14,8 +14,8 @@ from contextlib import contextmanager
 
 from django.utils import timezone
 
-from reports.management.commands.seed_demo import SEEDERS, _seed_module
 from core.seeding import SeedContext
+from reports.management.commands.seed_demo import SEEDERS, _seed_module
 
 
 def seed_school(index: int = 0, size: str = "small", seed: int = 2026, today=None) -> SeedContext:
