@@ -49,7 +49,7 @@ class Figure:
     money: bool = False
     hours: bool = False  # a number of hours: shown without pointless decimals
     compare: bool = True  # also compiled for the previous period
-    stock: bool = False  # a state on the compile date, not a flow in the period
+    stock: bool = False  # a state on the period's last day, not a flow in the period
     negate: bool = False  # shown with the opposite sign (grants are negative entries of the fund's book)
 
 

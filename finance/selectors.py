@@ -22,7 +22,8 @@ from branches.models import Organization
 from branches.periods import Period, calendar_year
 from branches.permissions import access, scope
 from core.due import DueItem
-from members.models import PARTY_MEMBER_STATUSES, PoliticalStatus
+from members.models import PARTY_MEMBER_STATUSES
+from members.models.people import in_league_q
 
 from .dues import add_months, format_yuan, month_start, to_fen
 from .models import AidFund, DuesAccount, DuesKind, DuesPayment, EntryKind, FundEntry, live_payments
@@ -313,11 +314,19 @@ def fund_figures(*, organization: Organization, period: Period) -> FundFigures:
 # --- dues -------------------------------------------------------------------------------------------
 
 
+def owes_dues_q(kind: str, prefix: str = "") -> Q:
+    """The people (reached through `prefix`) who owe `kind` dues now, active ones only: Party dues, the
+    probationary and full members; League dues, the League members by their League membership whatever their
+    Party status, except Party members, who pay Party dues only (`finance.dues.owes_league_dues`)."""
+    party = Q(**{f"{prefix}political_status__in": list(PARTY_MEMBER_STATUSES)})
+    owes = party if kind == DuesKind.PARTY else in_league_q(prefix=prefix) & ~party
+    return Q(**{f"{prefix}is_active": True}) & owes
+
+
 def payer_q(prefix: str = "person__") -> Q:
-    """Accounts whose member owes that kind of dues now (active, with the matching status)."""
-    return Q(**{f"{prefix}is_active": True}) & (
-        Q(kind=DuesKind.PARTY, **{f"{prefix}political_status__in": list(PARTY_MEMBER_STATUSES)})
-        | Q(kind=DuesKind.LEAGUE, **{f"{prefix}political_status": PoliticalStatus.LEAGUE_MEMBER})
+    """Accounts whose member owes that kind of dues now (`owes_dues_q`)."""
+    return Q(owes_dues_q(DuesKind.PARTY, prefix), kind=DuesKind.PARTY) | Q(
+        owes_dues_q(DuesKind.LEAGUE, prefix), kind=DuesKind.LEAGUE
     )
 
 

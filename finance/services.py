@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from branches.models import LEAGUE_KINDS, Organization, OrgKind
-from members.models import PARTY_MEMBER_STATUSES, Category, Person
+from members.models import Category, Person
 
 from .dues import add_months, month_start, to_fen
 from .models import (
@@ -28,6 +28,7 @@ from .models import (
     FundEntry,
     sync_standing,
 )
+from .selectors import owes_dues_q
 
 # --- aid fund ---------------------------------------------------------------------------------------
 
@@ -219,12 +220,9 @@ def default_account(person: Person, kind: str, today: date) -> DuesAccount:
 
 
 def payers(kind: str):
-    """People who owe `kind` dues now (`finance.dues.owes_league_dues` for League dues): Party dues, the
-    probationary and full members; League dues, the League members by their League membership whatever their
-    Party status (an applicant, activist or development target pays), except Party members, who pay Party dues."""
-    if kind == DuesKind.PARTY:
-        return Person.objects.active().filter(political_status__in=PARTY_MEMBER_STATUSES)
-    return Person.objects.active().league_members().exclude(political_status__in=PARTY_MEMBER_STATUSES)
+    """People who owe `kind` dues now (`finance.selectors.owes_dues_q`): League dues follow League membership
+    whatever the Party status (an applicant, activist or development target pays them)."""
+    return Person.objects.filter(owes_dues_q(kind))
 
 
 @transaction.atomic

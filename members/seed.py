@@ -34,6 +34,7 @@ from .models import (
     PoliticalStatus,
     RecommendationTarget,
     StatusEvent,
+    TargetYear,
 )
 from .pinyin import initials, sort_key
 
@@ -586,6 +587,13 @@ def _students(ctx, pl: "_Pipeline"):
             pl.journey(_refresh(p), applied=applied, activist=vote_day + timedelta(days=20), recommendation=rec)
     for year in (today.year - 1, today.year):
         RecommendationTarget.objects.create(school=ctx.school, year=year, target=30 if ctx.large else 8)
+    # The League committee also sets its target for the current academic year (named by its first year).
+    RecommendationTarget.objects.create(
+        school=ctx.school,
+        kind=TargetYear.ACADEMIC,
+        year=today.year if today.month >= 9 else today.year - 1,
+        target=30 if ctx.large else 8,
+    )
 
 
 def _transfers(ctx, ids):

@@ -10,6 +10,7 @@ import pytest
 
 from branches.models import Organization, OrgKind
 from branches.periods import academic_year, calendar_year
+from finance import selectors as finance_selectors
 from finance import services as finance_services
 from finance.models import DuesAccount, DuesKind
 from meetings.forms import vote_subjects
@@ -174,6 +175,8 @@ def test_league_dues_accounts_follow_league_membership(orgs, activist_in_league)
     finance_services.dues_accounts_ensure(organization=orgs.school, today=date(2026, 11, 1))
     account = DuesAccount.objects.get(person=activist_in_league, kind=DuesKind.LEAGUE)
     assert account.starts_on == date(2022, 5, 1)  # from joining the League, not from becoming an activist
+    # …and the dues pages list it (the accounts of those who owe dues now).
+    assert DuesAccount.objects.filter(finance_selectors.payer_q(), person=activist_in_league).exists()
     # A Party member who keeps League membership pays Party dues only.
     assert set(DuesAccount.objects.filter(person=party_member).values_list("kind", flat=True)) == {DuesKind.PARTY}
 
