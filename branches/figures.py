@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.figures import Column, Figure, Source, subtree_q
 
-from .models import LEAGUE_KINDS, PARTY_KINDS, Election, Officer, Organization, OrgKind
+from .models import LEAGUE_KINDS, PARTY_KINDS, Election, Officer, Organization, OrgKind, existed_q
 
 ORG_FIGURES = [
     (OrgKind.PARTY_GENERAL_BRANCH, _("Party general branches")),
@@ -25,8 +25,12 @@ def _organizations(root, period):
 
 
 def _officers(root, period):
+    """Officers in post on the period's last day, in organizations that existed that day (a post left open
+    in a dissolved class branch is no post)."""
     return (
-        Officer.objects.current(on=period.end).filter(subtree_q(root)).select_related("organization", "person", "user")
+        Officer.objects.current(on=period.end)
+        .filter(subtree_q(root), existed_q(period.end, period.end, prefix="organization__"))
+        .select_related("organization", "person", "user")
     )
 
 

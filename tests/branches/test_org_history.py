@@ -14,7 +14,7 @@ from branches import periods
 from branches.models import Organization, OrgKind
 from meetings.frequency import frequency_table
 from reports.figures import compile_figures
-from tests.factories import SHANGHAI, MeetingFactory
+from tests.factories import SHANGHAI, MeetingFactory, OfficerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,9 @@ def test_the_league_secretary_creates_a_staff_league_branch(client_for, orgs, le
     created = Organization.objects.get(name="教工团支部")
     assert response.status_code == 302
     assert created.for_staff and created.grade is None and created.class_number is None
+
+
+def test_officers_of_a_dissolved_branch_are_not_in_post_after_it(orgs, graduated):
+    OfficerFactory(organization=graduated, user=None, person=PersonFactory(organization=graduated))
+    assert compile_figures(orgs.school, periods.calendar_year(2024))["figures"]["officers.league"]["value"] == 1
+    assert compile_figures(orgs.school, periods.calendar_year(2025))["figures"]["officers.league"]["value"] == 0
