@@ -187,7 +187,8 @@ def _paths_of(model, ids: set) -> tuple[set[str], bool]:
         missing = ids - found.keys()
         paths = set(found.values())
         if missing:
-            gone = set(entry.history.objects.filter(id__in=missing).values_list("id", "path"))
+            pk = model._meta.pk.attname
+            gone = set(entry.history.objects.filter(**{f"{pk}__in": missing}).values_list(pk, "path"))
             paths |= {p for _i, p in gone}
             if missing - {i for i, _p in gone}:
                 return paths, False
@@ -196,7 +197,8 @@ def _paths_of(model, ids: set) -> tuple[set[str], bool]:
     missing = ids - rows.keys()
     org_ids = {v for values in rows.values() for v in values if v is not None}
     if missing:
-        gone = list(entry.history.objects.filter(id__in=missing).values_list("id", *entry.direct))
+        pk = model._meta.pk.attname
+        gone = list(entry.history.objects.filter(**{f"{pk}__in": missing}).values_list(pk, *entry.direct))
         if missing - {r[0] for r in gone}:
             return set(), False
         org_ids |= {v for r in gone for v in r[1:] if v is not None}
@@ -211,10 +213,11 @@ def _touched(table: str, low: int, high: int) -> frozenset | None:
         return _state.touched[key]
     entry = _registry().by_history_table[table]
     result: frozenset | None = EVERYWHERE
-    if entry.is_tree or entry.direct or entry.hops:
+    if _registry().tree is not None and (entry.is_tree or entry.direct or entry.hops):
         with _quiet():
-            changed = entry.history.objects.filter(history_id__gt=low, history_id__lte=high).values("id")
-            versions = entry.history.objects.filter(id__in=changed, history_id__lte=high)
+            pk = entry.model._meta.pk.attname
+            changed = entry.history.objects.filter(history_id__gt=low, history_id__lte=high).values(pk)
+            versions = entry.history.objects.filter(**{f"{pk}__in": changed}, history_id__lte=high)
             if entry.is_tree:
                 paths, placed = set(versions.values_list("path", flat=True).distinct()), True
             else:
