@@ -46,7 +46,7 @@ PROSE = {
     SectionKey.PLANS: [
         # (一)(二): items inside section 六、; the 推优 target is the school's own figure, never boilerplate.
         "（一）继续深化“党建带团建”工作机制，每学期召开不少于两次党团联席会议，落实期初计划、期中推进、期末总结。",
-        "（二）做好“推优入党”工作，严格推优程序，完成学校年度推优目标[[recommendations.target]]名。",
+        "（二）做好“推优入党”工作，严格推优程序，对照学校年度推优目标（本年度[[recommendations.target]]名）抓好落实。",
         "（三）加强入党积极分子培养考察，落实两名培养联系人和按季度考察制度。",
         "（四）拓展志愿服务和社会实践阵地，办好“爱心助学基金”，做到账目清楚、公开透明。",
     ],
