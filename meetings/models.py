@@ -346,6 +346,15 @@ class VoteKind(models.TextChoices):
 
 PERSON_VOTE_KINDS = frozenset({VoteKind.ADMISSION, VoteKind.CONVERSION, VoteKind.RECOMMENDATION})
 
+# Where each vote about a person is taken (DESIGN §2): admission and conversion by the branch general meeting,
+# 推优 by the League members' meeting. `Vote.clean` checks it when a vote is entered; the pipeline's decision
+# provider (meetings.decisions) offers and accepts votes for a step by it.
+VOTE_MEETING_KIND = {
+    VoteKind.ADMISSION: MeetingKind.BRANCH_GENERAL,
+    VoteKind.CONVERSION: MeetingKind.BRANCH_GENERAL,
+    VoteKind.RECOMMENDATION: MeetingKind.LEAGUE_GENERAL,
+}
+
 
 # The vote rule (DESIGN §2), in one place: more than half of those entitled to vote present, and "yes" from
 # more than half of those entitled. Its check is `Vote.quorum` / `Vote.passed`, its filter
@@ -430,9 +439,10 @@ class Vote(models.Model):
             )
         meeting = self.meeting if self.meeting_id else None
         if meeting is not None:
-            if self.kind in (VoteKind.ADMISSION, VoteKind.CONVERSION) and meeting.kind != MeetingKind.BRANCH_GENERAL:
+            taken_at = VOTE_MEETING_KIND.get(self.kind)
+            if taken_at == MeetingKind.BRANCH_GENERAL and meeting.kind != taken_at:
                 add("kind", _("Admission and conversion are voted only at a branch general meeting."), "kind_meeting")
-            if self.kind == VoteKind.RECOMMENDATION and meeting.kind != MeetingKind.LEAGUE_GENERAL:
+            if taken_at == MeetingKind.LEAGUE_GENERAL and meeting.kind != taken_at:
                 add(
                     "kind",
                     _("A League recommendation (推优) is voted only at a League members' meeting."),

@@ -3,8 +3,10 @@ attendance. Most organizations keep the rules; the Second Party branch, one Part
 League branches fall behind, so the frequency table and the Due list have something to show. A few
 meetings are planned in the coming weeks (calendar, phone feed).
 
-The members seed runs first and already created the branch general meetings and League members'
-meetings that hold the pipeline votes; quarters and semesters that have one are not given another."""
+The pipeline's votes come first: the members seed, which runs before this one, walks demo people through the
+pipeline and takes each admission, conversion and 推优 to a vote held here (`PipelineVotes`, handed down to it
+by `meetings.apps`): a branch general meeting or League members' meeting with its attendance and the vote.
+Quarters and semesters that have one are not given another."""
 
 import calendar
 from datetime import date, datetime, timedelta
@@ -13,8 +15,9 @@ from zoneinfo import ZoneInfo
 from branches.models import Officer, OrgKind
 from members.models import PARTY_MEMBER_STATUSES, Category, Person, PoliticalStatus
 
+from .decisions import VOTE_KIND_OF_STEP
 from .frequency import is_top_party_org
-from .models import Attendance, AttendanceStatus, JointPhase, Meeting, MeetingKind
+from .models import VOTE_MEETING_KIND, Attendance, AttendanceStatus, JointPhase, Meeting, MeetingKind, Vote, majority_of
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -113,6 +116,74 @@ def _weekday_in(rng, y: int, m: int, lo: int = 1, hi: int | None = None) -> date
         if d.weekday() < 5:
             return d
     return date(y, m, lo)
+
+
+# --- The pipeline's votes ---------------------------------------------------------------------------
+
+
+def _vote_meeting(org, kind, day: date, topic: str, *, attendees: list[int], present: int) -> Meeting:
+    """A meeting with its attendance: the first `present` attendees present, the others on leave."""
+    meeting = Meeting.objects.create(
+        organization=org,
+        kind=kind,
+        topic=topic,
+        starts_at=_at(day, 15, 30),
+        ends_at=_at(day, 17),
+        place="党员活动室" if kind in (MeetingKind.BRANCH_GENERAL, MeetingKind.BRANCH_COMMITTEE) else "本班教室",
+    )
+    Attendance.objects.bulk_create(
+        Attendance(meeting=meeting, person_id=pk, status=AttendanceStatus.PRESENT)
+        if i < present
+        else Attendance(meeting=meeting, person_id=pk, status=AttendanceStatus.LEAVE, reason="事假")
+        for i, pk in enumerate(attendees)
+    )
+    meeting.recount()
+    return meeting
+
+
+class PipelineVotes:
+    """The votes of the demo pipeline (`members.seed.set_pipeline_votes`): one branch general meeting (or
+    League members' meeting) per organization and date, holding the votes on several people, each voted on
+    separately."""
+
+    def __init__(self, ctx):
+        self.ctx, self.cache = ctx, {}
+
+    def vote(self, org, day: date, subject: Person, step: str, *, entitled: int, attendees: list[int]) -> Vote:
+        """A vote about `subject` deciding `step`, at the meeting of `org` on `day` (made, with `attendees`, for
+        the first vote of that day) of the type that takes it. `entitled` may exceed the attendees: a demo
+        branch votes with at least a handful."""
+        vote_kind = VOTE_KIND_OF_STEP[step]
+        kind = VOTE_MEETING_KIND[vote_kind]
+        key = (org.pk, kind, day)
+        present = max(majority_of(entitled), entitled - self.ctx.rng.randint(0, 2))
+        if key not in self.cache:
+            topic = {
+                MeetingKind.BRANCH_GENERAL: "支部党员大会：讨论接收预备党员和预备党员转正",
+                MeetingKind.LEAGUE_GENERAL: "团员大会：推荐优秀团员作为党的发展对象人选（推优）",
+            }[kind]
+            meeting = _vote_meeting(org, kind, day, topic, attendees=attendees, present=present)
+            self.cache[key] = (meeting, present)
+        meeting, present = self.cache[key]
+        no = self.ctx.rng.randint(0, 1)
+        abstain = self.ctx.rng.randint(0, 1)
+        yes = max(majority_of(entitled), present - no - abstain)
+        no = min(no, present - yes)
+        abstain = max(0, min(abstain, present - yes - no))
+        return Vote.objects.create(
+            meeting=meeting,
+            kind=vote_kind,
+            subject=subject,
+            entitled=entitled,
+            present=present,
+            yes=yes,
+            no=no,
+            abstain=abstain,
+            motion=f"关于{subject.name}同志的表决",
+        )
+
+
+# --- The history of 三会一课 -------------------------------------------------------------------------
 
 
 class _Builder:

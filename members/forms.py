@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import PARTY_KINDS, Organization, OrgKind
 from core.forms import DateInput, DateRangeMixin, VersionedModelForm
 from core.uploads import validate_document
-from meetings.models import Meeting, MeetingKind, Vote, VoteKind
 
 from . import services
+from .decisions import decision_provider
 from .idnumber import id_number_birth_date, id_number_gender, validate_id_number
 from .models import (
     AssessmentRating,
@@ -261,15 +261,16 @@ def _full_members(person: Person):
     )
 
 
-def _meeting_field(person, kinds):
+def _meeting_field(form: "StepForm") -> forms.ModelChoiceField:
+    """The optional meeting that decided the step; which meetings may have decided it is the meetings app's
+    answer (`members.decisions`)."""
     field = forms.ModelChoiceField(
         label=_("Meeting"),
         required=False,
-        queryset=Meeting.objects.filter(kind__in=kinds, organization__path__startswith=person.organization.path[:6])
-        .select_related("organization")
-        .order_by("-starts_at")[:50],
+        queryset=None,
         help_text=_("The meeting that decided it, once recorded under Meetings."),
     )
+    decision_provider().meeting_field(field, person=form.person, step=form.slug)
     return field
 
 
@@ -345,7 +346,7 @@ class ActivistForm(_RecommendationMixin, DocumentMixin, StepForm):
             help_text=_("Full Party members; the school's rule is %(n)s.") % {"n": CONTACTS_REQUIRED},
             filters=_full_members_filters(self.person),
         )
-        self.fields["meeting"] = _meeting_field(self.person, [MeetingKind.BRANCH_COMMITTEE, MeetingKind.BRANCH_GENERAL])
+        self.fields["meeting"] = _meeting_field(self)
 
     def run(self, *, by):
         c = self.cleaned_data
@@ -438,7 +439,7 @@ class DevelopmentTargetForm(_RecommendationMixin, DocumentMixin, StepForm):
             % {"n": INTRODUCERS_REQUIRED},
             filters=_full_members_filters(self.person),
         )
-        self.fields["meeting"] = _meeting_field(self.person, [MeetingKind.BRANCH_COMMITTEE])
+        self.fields["meeting"] = _meeting_field(self)
 
     def run(self, *, by):
         c = self.cleaned_data
@@ -484,43 +485,24 @@ class TrainingForm(StepForm):
         )
 
 
-class VoteChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, v):
-        day = timezone.localtime(v.meeting.starts_at).date().isoformat()
-        result = _("passed") if v.passed else _("not passed")
-        return _(
-            "%(date)s %(org)s — present %(present)s/%(entitled)s, yes %(yes)s, no %(no)s, abstain %(abstain)s (%(result)s)"
-        ) % {
-            "date": day,
-            "org": v.meeting.organization,
-            "present": v.present,
-            "entitled": v.entitled,
-            "yes": v.yes,
-            "no": v.no,
-            "abstain": v.abstain,
-            "result": result,
-        }
-
-
-def votes_for(person: Person, kind: str):
-    """Votes about `person` of `kind` not yet used by a step, newest first (numbers are entered on the
-    meeting, never here)."""
-    qs = Vote.objects.filter(subject=person, kind=kind, status_event__isnull=True)
-    if kind == VoteKind.RECOMMENDATION:
-        qs = qs.filter(recommendation__isnull=True)
-    return qs.select_related("meeting", "meeting__organization").order_by("-meeting__starts_at", "-pk")
+def vote_field(person: Person, step: str, *, label, help_text="") -> forms.ModelChoiceField:
+    """The vote that decides `step` about `person`: the meetings app offers its votes not yet used by a step,
+    newest first (`members.decisions`). The numbers are entered on the meeting, never here."""
+    field = forms.ModelChoiceField(label=label, queryset=None, help_text=help_text)
+    decision_provider().vote_field(field, person=person, step=step)
+    return field
 
 
 class _VoteStepForm(DocumentMixin, StepForm):
-    vote_kind = VoteKind.ADMISSION
     needs_org = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields.pop("date")
-        self.fields["vote"] = VoteChoiceField(
+        self.fields["vote"] = vote_field(
+            self.person,
+            self.slug,
             label=_("Vote of the branch general meeting"),
-            queryset=votes_for(self.person, self.vote_kind),
             help_text=_("The date of the step is the meeting's date."),
         )
         self.order_fields(["vote", "notes", "document"])
@@ -536,7 +518,6 @@ class AdmissionForm(_VoteStepForm):
         "The branch general meeting votes: more than half of the members with voting rights present, and yes "
         "from more than half of those entitled. Political review and 24 hours of training come first."
     )
-    vote_kind = VoteKind.ADMISSION
 
     def run(self, *, by):
         c = self.cleaned_data
@@ -550,7 +531,6 @@ class ConversionForm(_VoteStepForm):
     rule = _(
         "After one year of probation counted from the admission meeting (plus any extension), by a vote of the branch general meeting."
     )
-    vote_kind = VoteKind.CONVERSION
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -602,7 +582,7 @@ class ExtensionForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"] = _meeting_field(self.person, [MeetingKind.BRANCH_GENERAL])
+        self.fields["meeting"] = _meeting_field(self)
 
     def run(self, *, by):
         c = self.cleaned_data
@@ -623,7 +603,7 @@ class CancellationForm(DocumentMixin, StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"] = _meeting_field(self.person, [MeetingKind.BRANCH_GENERAL])
+        self.fields["meeting"] = _meeting_field(self)
         self.fields["notes"].required = True
 
     def run(self, *, by):
@@ -790,9 +770,8 @@ STEPS_BY_STATUS = {
 class RecommendationVoteForm(forms.Form):
     def __init__(self, *args, recommendation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["vote"] = VoteChoiceField(
-            label=_("Vote of the League members' meeting"),
-            queryset=votes_for(recommendation.person, VoteKind.RECOMMENDATION),
+        self.fields["vote"] = vote_field(
+            recommendation.person, "recommendation", label=_("Vote of the League members' meeting")
         )
 
     @property

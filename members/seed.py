@@ -5,16 +5,17 @@ with contacts and quarterly assessments (some overdue), 推优 with the League m
 development targets, probationary members admitted at branch general meetings, a conversion, an
 extension — plus last year's democratic appraisal and League registration, and two transfers.
 
-The pipeline is built through `members.services`, so the demo obeys the same rules as the pages."""
+The pipeline is built through `members.services`, so the demo obeys the same rules as the pages. The meetings
+and votes that decide its steps are the meetings app's records: its seed code holds them, handed down to this
+one (`set_pipeline_votes`)."""
 
 import random
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 
 from branches.models import Officer, OrgKind, Post
-from meetings.models import Attendance, AttendanceStatus, Meeting, MeetingKind, Vote, VoteKind, majority_of
 
 from . import services
 from .dates import add_months, add_years, quarter_bounds, quarter_of
@@ -37,8 +38,6 @@ from .models import (
     TargetYear,
 )
 from .pinyin import initials, sort_key
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def _birth(ctx, age_years: int) -> date:
@@ -253,64 +252,24 @@ def _history_from_file(ctx, people, plan):
 # --- The living pipeline ------------------------------------------------------------------------------
 
 
-def _meeting(ctx, org, kind, day: date, topic: str, *, attendees: list[int], present: int) -> Meeting:
-    """A meeting with its attendance: the first `present` attendees present, the others on leave."""
-    meeting = Meeting.objects.create(
-        organization=org,
-        kind=kind,
-        topic=topic,
-        starts_at=datetime(day.year, day.month, day.day, 15, 30, tzinfo=SHANGHAI),
-        ends_at=datetime(day.year, day.month, day.day, 17, 0, tzinfo=SHANGHAI),
-        place="党员活动室" if kind in (MeetingKind.BRANCH_GENERAL, MeetingKind.BRANCH_COMMITTEE) else "本班教室",
-    )
-    Attendance.objects.bulk_create(
-        Attendance(meeting=meeting, person_id=pk, status=AttendanceStatus.PRESENT)
-        if i < present
-        else Attendance(meeting=meeting, person_id=pk, status=AttendanceStatus.LEAVE, reason="事假")
-        for i, pk in enumerate(attendees)
-    )
-    meeting.recount()
-    return meeting
+# The votes that decide admissions, conversions and 推优 are meetings' records: a branch general meeting or a
+# League members' meeting with its attendance, and the vote taken there. The meetings app holds them for the
+# demo and hands that down when it is ready (`meetings.apps` sets `meetings.seed.PipelineVotes`): the
+# pipeline below takes each vote to its step's service, as a secretary picks it on the step's page.
+_pipeline_votes = None
 
 
-class _Meetings:
-    """One branch general meeting (or League members' meeting) per organization and date, holding the
-    votes on several people, each voted on separately."""
+def set_pipeline_votes(factory) -> None:
+    """`factory(ctx)` returns the demo's vote holder: its `vote(org, day, subject, step, *, entitled,
+    attendees)` returns a vote about `subject` that decides `step`, taken at `org`'s meeting on `day`."""
+    global _pipeline_votes
+    _pipeline_votes = factory
 
-    def __init__(self, ctx):
-        self.ctx, self.cache = ctx, {}
 
-    def vote(
-        self, org, kind, day: date, subject: Person, vote_kind: str, *, entitled: int, attendees: list[int]
-    ) -> Vote:
-        """A vote about `subject` at the meeting of `org` on `day` (made, with `attendees`, for the first vote
-        of that day). `entitled` may exceed the attendees: a demo branch votes with at least a handful."""
-        key = (org.pk, kind, day)
-        present = max(majority_of(entitled), entitled - self.ctx.rng.randint(0, 2))
-        if key not in self.cache:
-            topic = {
-                MeetingKind.BRANCH_GENERAL: "支部党员大会：讨论接收预备党员和预备党员转正",
-                MeetingKind.LEAGUE_GENERAL: "团员大会：推荐优秀团员作为党的发展对象人选（推优）",
-            }[kind]
-            meeting = _meeting(self.ctx, org, kind, day, topic, attendees=attendees, present=present)
-            self.cache[key] = (meeting, present)
-        meeting, present = self.cache[key]
-        no = self.ctx.rng.randint(0, 1)
-        abstain = self.ctx.rng.randint(0, 1)
-        yes = max(majority_of(entitled), present - no - abstain)
-        no = min(no, present - yes)
-        abstain = max(0, min(abstain, present - yes - no))
-        return Vote.objects.create(
-            meeting=meeting,
-            kind=vote_kind,
-            subject=subject,
-            entitled=entitled,
-            present=present,
-            yes=yes,
-            no=no,
-            abstain=abstain,
-            motion=f"关于{subject.name}同志的表决",
-        )
+def _votes(ctx):
+    if _pipeline_votes is None:
+        raise ImproperlyConfigured("No app set up the demo pipeline's votes (members.seed.set_pipeline_votes).")
+    return _pipeline_votes(ctx)
 
 
 def _refresh(p: Person) -> Person:
@@ -326,7 +285,7 @@ class _Pipeline:
         self.general = ctx.orgs["general"]
         self.branch_of = {g.pk: g.parent for g in ctx.party_groups}
         self.full = [p for p in ctx.staff if p.political_status == PoliticalStatus.FULL_MEMBER and p.is_active]
-        self.meetings = _Meetings(ctx)
+        self.votes = _votes(ctx)
 
     def branch_for(self, p: Person):
         return p.party_organization or self.branch_of[p.organization_id]
@@ -423,14 +382,8 @@ class _Pipeline:
             )
         if admitted is None:
             return _refresh(p)
-        vote = self.meetings.vote(
-            branch,
-            MeetingKind.BRANCH_GENERAL,
-            admitted,
-            p,
-            VoteKind.ADMISSION,
-            entitled=self.entitled(branch),
-            attendees=self.voters(branch),
+        vote = self.votes.vote(
+            branch, admitted, p, "admission", entitled=self.entitled(branch), attendees=self.voters(branch)
         )
         services.admission_record(person=_refresh(p), vote=vote, notes="填写入党志愿书，支部大会逐个表决")
         if approved:
@@ -446,14 +399,8 @@ class _Pipeline:
                 person=p, on=extended_on, months=6, organization=branch, notes="理论学习不够深入，延长预备期半年"
             )
         if converted:
-            vote = self.meetings.vote(
-                branch,
-                MeetingKind.BRANCH_GENERAL,
-                converted,
-                p,
-                VoteKind.CONVERSION,
-                entitled=self.entitled(branch),
-                attendees=self.voters(branch),
+            vote = self.votes.vote(
+                branch, converted, p, "conversion", entitled=self.entitled(branch), attendees=self.voters(branch)
             )
             services.conversion_record(person=_refresh(p), vote=vote, notes="按期转正")
         return _refresh(p)
@@ -563,15 +510,7 @@ def _students(ctx, pl: "_Pipeline"):
         voters = list(
             Person.objects.filter(organization=branch, league_joined_on__isnull=False).values_list("pk", flat=True)
         )
-        vote = pl.meetings.vote(
-            branch,
-            MeetingKind.LEAGUE_GENERAL,
-            vote_day,
-            p,
-            VoteKind.RECOMMENDATION,
-            entitled=max(8, len(voters)),
-            attendees=voters,
-        )
+        vote = pl.votes.vote(branch, vote_day, p, "recommendation", entitled=max(8, len(voters)), attendees=voters)
         rec = services.recommendation_vote(recommendation=rec, vote=vote)
         if k == 4:
             continue  # passed by the meeting; the League committee has not decided yet

@@ -18,6 +18,7 @@ from core.due import DueItem
 
 from .access import people_for, sensitive_q
 from .dates import quarter_of
+from .decisions import VOTE_STEPS, decision_provider
 from .models import (
     PIPELINE_STATUSES,
     Assessment,
@@ -203,23 +204,25 @@ def timeline(person: Person) -> list[TimelineEntry]:
 
 def unused_votes(person: Person) -> list:
     """Votes about `person` entered on meetings and not yet used by a step (admission, conversion,
-    推优): the detail page points to the step that picks each."""
-    from meetings.models import Vote, VoteKind
-
-    step_of = {VoteKind.ADMISSION: "admission", VoteKind.CONVERSION: "conversion"}
+    推优): the detail page points to the step that picks each. The votes come through the person's own
+    relations (a vote is used once a `StatusEvent` or a `Recommendation` refers to it); which step a vote
+    decides is the meetings app's answer (`members.decisions`)."""
+    step_of = decision_provider().vote_step
     votes = (
-        Vote.objects.filter(subject=person, kind__in=[*step_of, VoteKind.RECOMMENDATION], status_event__isnull=True)
-        .filter(recommendation__isnull=True)
+        person.votes.filter(status_event__isnull=True, recommendation__isnull=True)
         .select_related("meeting")
         .order_by("meeting__starts_at")
     )
     out = []
     for v in votes:
-        if v.kind == VoteKind.RECOMMENDATION:
+        step = step_of(v)
+        if step == "recommendation":
             rec = next((r for r in person.recommendations.all() if r.status == RecommendationStatus.NOMINATED), None)
             url = reverse("members:recommendation_vote", args=[rec.pk]) if rec else ""
+        elif step in VOTE_STEPS:
+            url = reverse("members:step", args=[person.pk, step])
         else:
-            url = reverse("members:step", args=[person.pk, step_of[v.kind]])
+            continue  # a motion about the person that decides no step
         out.append({"vote": v, "url": url})
     return out
 

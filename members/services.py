@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from branches.models import LEAGUE_KINDS, PARTY_KINDS, Officer, Organization, OrgKind
-from meetings.models import MeetingKind, Vote, VoteKind
 
 from .dates import add_months, add_years
+from .decisions import decision_provider
 from .models import (
     REGISTERABLE_RATINGS,
     STATUS_AFTER,
@@ -187,48 +187,16 @@ def _assign(person: Person, people, role: str, on: date):
         Sponsor.objects.create(person=person, sponsor=p, role=role, assigned_on=on)
 
 
-def _vote_problem(vote: Vote, *, person: Person, kind: str, meeting_kinds) -> str | None:
-    """Why `vote` cannot decide this step, or None: `vote_identity_problem`, then `vote_result_problem`."""
-    return vote_identity_problem(vote, person=person, kind=kind, meeting_kinds=meeting_kinds) or vote_result_problem(
-        vote
-    )
+def _vote_problem(vote, *, person: Person, step: str) -> str | None:
+    """Why `vote` (a `meetings.Vote`) cannot decide `step` about `person`, or None: not that step's vote, or
+    it did not pass. Votes and their rule are the meetings app's: it answers (`members.decisions`)."""
+    decisions = decision_provider()
+    return decisions.vote_problem(vote, person=person, step=step) or decisions.result_problem(vote)
 
 
-def vote_identity_problem(vote: Vote, *, person: Person, kind: str, meeting_kinds) -> str | None:
-    """Why `vote` is not the vote for this step (another kind, person or meeting type, already used)."""
-    if vote.kind != kind or vote.subject_id != person.pk:
-        return _("This vote is not a %(kind)s vote about %(name)s.") % {
-            "kind": VoteKind(kind).label,
-            "name": person.name,
-        }
-    if vote.meeting.kind not in meeting_kinds:
-        return _("The vote must be taken at a %(kinds)s.") % {
-            "kinds": " / ".join(str(MeetingKind(k).label) for k in meeting_kinds)
-        }
-    if hasattr(vote, "status_event") or getattr(vote, "recommendation", None) is not None:
-        return _("This vote has already been used for a step.")
-    return None
-
-
-def vote_result_problem(vote: Vote) -> str | None:
-    """Why the vote did not pass, in numbers (DESIGN §2): more than half of those entitled present, and
-    "yes" from more than half of those entitled."""
-    need = vote.majority
-    if not vote.quorum:
-        return _(
-            "The vote did not pass: %(present)s of %(entitled)s entitled members were present; more than half "
-            "(at least %(need)s) must be."
-        ) % {"present": vote.present, "entitled": vote.entitled, "need": need}
-    if not vote.passed:
-        return _(
-            "The vote did not pass: %(yes)s yes of %(entitled)s entitled members; more than half of those "
-            "entitled (at least %(need)s) must vote yes."
-        ) % {"yes": vote.yes, "entitled": vote.entitled, "need": need}
-    return None
-
-
-def vote_day(vote: Vote) -> date:
-    return timezone.localtime(vote.meeting.starts_at).date()
+def vote_day(vote) -> date:
+    """The date of a step decided by `vote`: the day of its meeting."""
+    return decision_provider().vote_day(vote)
 
 
 # --- Person, memberships, transfers -----------------------------------------------------------------
@@ -614,12 +582,12 @@ def training_record(
 
 
 @transaction.atomic
-def admission_record(*, person: Person, vote: Vote, by=None, notes: str = "", document=None) -> StatusEvent:
-    """预备党员: the branch general meeting's vote (entered on the meeting) decides; the step's date is
-    the meeting's date, from which the year of probation counts."""
+def admission_record(*, person: Person, vote, by=None, notes: str = "", document=None) -> StatusEvent:
+    """预备党员: the branch general meeting's vote (a `meetings.Vote`, entered on the meeting) decides; the
+    step's date is the meeting's date, from which the year of probation counts."""
     person = _lock(person)
     _check_status(person, (PoliticalStatus.DEVELOPMENT_TARGET,), _("Admission"))
-    problem = _vote_problem(vote, person=person, kind=VoteKind.ADMISSION, meeting_kinds=(MeetingKind.BRANCH_GENERAL,))
+    problem = _vote_problem(vote, person=person, step="admission")
     if problem:
         _fail("vote", problem, "vote")
     d = _dossier(person)
@@ -709,12 +677,12 @@ def extension_record(
 
 
 @transaction.atomic
-def conversion_record(*, person: Person, vote: Vote, by=None, notes: str = "", document=None) -> StatusEvent:
+def conversion_record(*, person: Person, vote, by=None, notes: str = "", document=None) -> StatusEvent:
     """转正: after the year of probation (plus any extension), counted from the admission meeting, by a
     vote of the branch general meeting."""
     person = _lock(person)
     _check_status(person, (PoliticalStatus.PROBATIONARY,), _("Conversion to full member"))
-    problem = _vote_problem(vote, person=person, kind=VoteKind.CONVERSION, meeting_kinds=(MeetingKind.BRANCH_GENERAL,))
+    problem = _vote_problem(vote, person=person, step="conversion")
     if problem:
         _fail("vote", problem, "vote")
     d = _dossier(person)
@@ -994,18 +962,17 @@ def recommendation_nominate(
 
 
 @transaction.atomic
-def recommendation_vote(*, recommendation: Recommendation, vote: Vote, by=None) -> Recommendation:
-    """Link the League members' meeting vote (entered on the meeting). A vote that failed closes the
-    nomination as not recommended."""
+def recommendation_vote(*, recommendation: Recommendation, vote, by=None) -> Recommendation:
+    """Link the League members' meeting vote (a `meetings.Vote`, entered on the meeting). A vote that failed
+    closes the nomination as not recommended."""
     rec = Recommendation.objects.select_for_update(of=("self",)).select_related("person").get(pk=recommendation.pk)
     if rec.status != RecommendationStatus.NOMINATED:
         _fail("__all__", _("This nomination already has its vote."), "voted")
-    problem = vote_identity_problem(
-        vote, person=rec.person, kind=VoteKind.RECOMMENDATION, meeting_kinds=(MeetingKind.LEAGUE_GENERAL,)
-    )
+    decisions = decision_provider()
+    problem = decisions.vote_problem(vote, person=rec.person, step="recommendation")
     if problem:
         _fail("vote", problem, "vote")
-    passed = vote_result_problem(vote) is None
+    passed = decisions.result_problem(vote) is None
     _check_date(vote_day(vote), not_before=rec.nominated_on, after_what=_("the nomination"), field="vote")
     rec.vote = vote
     rec.status = RecommendationStatus.VOTED if passed else RecommendationStatus.DECLINED
