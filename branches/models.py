@@ -190,8 +190,8 @@ class Organization(DomainModel):
             raise ValidationError({"parent": _("Only a school has no parent.")}, code="no_parent")
         if self.kind == OrgKind.LEAGUE_BRANCH and not self.for_staff and (not self.grade or not self.class_number):
             raise ValidationError(_("A class League branch needs its grade and class."), code="class_missing")
-        if self.for_staff and self.kind != OrgKind.LEAGUE_BRANCH:
-            raise ValidationError({"for_staff": _("Only a League branch can be a staff League branch.")}, code="staff")
+        if self.kind != OrgKind.LEAGUE_BRANCH:
+            self.for_staff = False  # only a League branch can be a staff League branch
         if self.for_staff:
             self.grade = self.class_number = None
         if self.dissolved_on and self.founded_on and self.dissolved_on <= self.founded_on:
