@@ -26,10 +26,10 @@ with no scope.
 So recording a meeting recomputes only what read meetings, and only for its own school (or branch), and a
 change in one school leaves another school's cached figures in use.
 
-What does not write history (a `QuerySet.update()` outside the services, a many-to-many link saved alone, a
-restore from a backup, a change to user accounts or groups) is bounded by the timeout
-(`PARTYLEAGUE_CACHE_SECONDS`, one hour by default; 0 turns the cache off, as the tests do outside the tests
-of this module). So is a change committed by a transaction that had written its history row before a result
+What does not write history (a `QuerySet.update()` outside the services, a many-to-many link saved alone, the
+seeds' bulk inserts — seed before serving —, a restore from a backup, a change to user accounts or groups) is
+bounded by the timeout (`PARTYLEAGUE_CACHE_SECONDS`, one hour by default; 0 turns the cache off, as the tests
+do outside the tests of this module). So is a change committed by a transaction that had written its history row before a result
 was computed and committed only after, while a later change in the same table and subtree had already
 committed: the high-water mark does not move for it. Keys also hold the date (figures "on the compile date"
 change at midnight) and the language (the results hold translated labels).
