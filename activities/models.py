@@ -84,7 +84,7 @@ class Place(DomainModel):
     address = models.CharField(_("address"), max_length=200, blank=True)
     since = models.DateField(_("working with us since"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("of a place", "active"), default=True)
 
     history = audit_history()
 

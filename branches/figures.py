@@ -3,6 +3,7 @@ officers in post, elections. Declared here, on this app's querysets; `reports` c
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.figures import Column, Figure, Source, subtree_q
 
@@ -48,7 +49,7 @@ SOURCES = [
         # As of each period's last day, so the previous period's figure is the tree as it stood then.
         figures=lambda period: [Figure(f"orgs.{kind}", label, Q(kind=kind)) for kind, label in ORG_FIGURES],
         columns=[
-            Column(_("Name"), lambda o: o.name),
+            Column(pgettext_lazy("of an organization", "Name"), lambda o: o.name),
             Column(_("Kind"), lambda o: o.get_kind_display()),
             Column(_("Founded on"), lambda o: o.founded_on),
             Column(_("Dissolved on"), lambda o: o.dissolved_on),

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import OrgKind
 from core.forms import DateRangeMixin, VersionedModelForm
@@ -84,7 +85,7 @@ class GrantForm(DateRangeMixin, forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE)
     recipient = PersonChoiceField(label=_("Recipient (student)"), queryset=Person.objects.none())
     amount = forms.DecimalField(label=_("Amount (yuan)"), **MONEY_FIELD)
-    reason = forms.CharField(label=_("Reason"), max_length=300)
+    reason = forms.CharField(label=pgettext_lazy("grant", "Reason"), max_length=300)
     approved_by = forms.CharField(
         label=_("Approved by"),
         max_length=100,

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from branches.models import Organization, OrgKind
@@ -124,7 +125,7 @@ def ledger_export(request, pk):
             Column(_("Donor / recipient"), 24),
             Column(_("Drive"), 30),
             Column(_("Receipt"), 14),
-            Column(_("Reason"), 30),
+            Column(pgettext("grant", "Reason"), 30),
             Column(_("Amount"), 12),
             Column(_("Balance"), 12),
         ],
@@ -414,7 +415,12 @@ def dues_export(request):
     )
     totals = Table(
         _("Totals"),
-        [Column(_("Organization"), 24), Column(_("Dues"), 10), Column(_("Members"), 10), Column(_("Collected"), 12)],
+        [
+            Column(_("Organization"), 24),
+            Column(_("Dues"), 10),
+            Column(pgettext("head count", "Members"), 10),
+            Column(_("Collected"), 12),
+        ],
         (
             [t["organization__name"], t["kind_label"], t["members"], t["total"]]
             for t in selectors.dues_totals(request.user, period)

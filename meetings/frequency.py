@@ -69,7 +69,12 @@ class Rule:
         }
 
 
-UNIT_LABELS = {"month": _("month"), "quarter": _("quarter"), "semester": _("semester"), "year": _("year")}
+UNIT_LABELS = {
+    "month": pgettext_lazy("unit of a rule", "month"),
+    "quarter": pgettext_lazy("unit of a rule", "quarter"),
+    "semester": pgettext_lazy("unit of a rule", "semester"),
+    "year": pgettext_lazy("unit of a rule", "year"),
+}
 
 R_GENERAL = Rule("general", MeetingKind.BRANCH_GENERAL, "quarter", 1, pgettext_lazy("meeting rule", "General meeting"))
 R_COMMITTEE = Rule("committee", MeetingKind.BRANCH_COMMITTEE, "month", 1, pgettext_lazy("meeting rule", "Committee"))

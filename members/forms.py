@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.models import PARTY_KINDS, Organization, OrgKind
 from core.forms import DateInput, DateRangeMixin, VersionedModelForm
@@ -476,7 +477,7 @@ class TrainingForm(StepForm):
     slug, title = "training", _("Short training")
     rule = _("At least 3 days / 24 hours before admission; several courses add up.")
 
-    hours = forms.DecimalField(label=_("Hours"), min_value=0.5, max_value=500, decimal_places=1)
+    hours = forms.DecimalField(label=pgettext_lazy("training", "Hours"), min_value=0.5, max_value=500, decimal_places=1)
 
     def run(self, *, by):
         c = self.cleaned_data
@@ -819,7 +820,7 @@ class RosterUploadForm(forms.Form):
 class PersonFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *PoliticalStatus.choices]
+        label=_("Status"), required=False, choices=[("", _("All political statuses")), *PoliticalStatus.choices]
     )
     category = forms.ChoiceField(
         label=_("Category"), required=False, choices=[("", _("All categories")), *Category.choices]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from branches.periods import Period, academic_year, calendar_year, custom, semester
 from core.forms import DateRangeMixin, VersionedModelForm
@@ -30,7 +31,9 @@ def period_choices(today) -> list[tuple[str, str]]:
 class SummaryCreateForm(DateRangeMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=None)
     period = forms.ChoiceField(label=_("Period"))
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=pgettext_lazy("start of a period", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     title = forms.CharField(
         label=_("Title"), max_length=200, required=False, help_text=_("Leave empty for the usual title.")

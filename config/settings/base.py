@@ -19,7 +19,17 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SCHOOL_NAME = env("SCHOOL_NAME", default="")
 
+# The project's apps come first: Django merges every app's translations and the first app listed wins, so
+# our words ("筛选", "修改历史", "本年度") are shown rather than Django's or a third-party app's for the same
+# msgid (tests/core/test_catalogues.py). Their templates are namespaced, so nothing else changes.
 INSTALLED_APPS = [
+    "core",
+    "branches",
+    "members",
+    "meetings",
+    "activities",
+    "finance",
+    "reports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -32,13 +42,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
-    "core",
-    "branches",
-    "members",
-    "meetings",
-    "activities",
-    "finance",
-    "reports",
 ]
 
 MIDDLEWARE = [

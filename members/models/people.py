@@ -6,6 +6,7 @@ from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.audit import audit_history
 from core.models import DomainModel
@@ -147,7 +148,7 @@ class Person(DomainModel):
     """A teacher, staff member or student. `organization` is where the person belongs day to day: the
     class League branch for a student, the Party group (or branch) for staff."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("of a person", "name"), max_length=50)
     pinyin = models.CharField(_("pinyin"), max_length=200, editable=False, db_index=True)
     pinyin_initials = models.CharField(max_length=50, editable=False, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
@@ -168,7 +169,7 @@ class Person(DomainModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     id_number = models.CharField(_("ID number"), max_length=18, null=True, blank=True, unique=True)
     notes = models.TextField(_("notes"), blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("of a person", "active"), default=True)
     # The Party organization that develops a student in the Party pipeline (students belong day to day
     # to their class League branch); staff need none: their organization is already a Party one.
     party_organization = models.ForeignKey(
