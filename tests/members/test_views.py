@@ -376,7 +376,6 @@ def test_due_page(client_for, branch_secretary, outsider, orgs):
     assert "谈话" not in client_for(outsider).get("/members/due/").content.decode()
 
 
-
 def test_due_page_pages_through_a_long_list(client_for, branch_secretary, orgs):
     """A big branch's Due list comes 50 items a page, overdue first, and the second page holds the rest."""
     for i in range(53):
@@ -388,6 +387,7 @@ def test_due_page_pages_through_a_long_list(client_for, branch_secretary, orgs):
     titles = [i.title for i in first.context["page_obj"]] + [i.title for i in second.context["page_obj"]]
     assert len(titles) == 53 == len(set(titles))
     assert "?page=2" in first.content.decode()
+
 
 # --- 推优 -------------------------------------------------------------------------------------------------
 
