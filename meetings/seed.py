@@ -9,6 +9,7 @@ by `meetings.apps`): a branch general meeting or League members' meeting with it
 Quarters and semesters that have one are not given another."""
 
 import calendar
+import random
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -398,7 +399,32 @@ def seed(ctx):
                     day = _weekday_in(rng, y, m, 1, 25)
                     if day <= horizon:
                         b.add(org, MeetingKind.LEAGUE_GENERAL, day, hour=16, expected=members)
+    _staff_league_meetings(b, ctx.orgs.get("staff_league"), start, horizon)
     b.save()
+
+
+def _staff_league_meetings(b: _Builder, org, start: date, horizon: date) -> None:
+    """The staff League branch (教工团支部) keeps the League branch's rules like a class: two committee
+    meetings, a League class and a League members' meeting each semester. Its meetings are drawn from a
+    random stream of their own, so the rest of the demo school is the same as without them."""
+    if org is None:
+        return
+    members = [pk for pk, path, _st, _cat in b.people if path.startswith(org.path)]
+    committee = b.officers.get(org.pk, []) or members[:3]
+    main, b.rng = b.rng, random.Random(f"staff-league-{b.ctx.school_index}")
+    try:
+        for y, m in _months(start, horizon):
+            for months, lo, hi, kind, hour, expected in (
+                ((10, 12, 3, 5), 1, 20, MeetingKind.LEAGUE_COMMITTEE, 12, committee),
+                ((11, 4), 1, 28, MeetingKind.LEAGUE_CLASS, 16, members),
+                ((12, 6), 1, 25, MeetingKind.LEAGUE_GENERAL, 16, members),
+            ):
+                if m in months:
+                    day = _weekday_in(b.rng, y, m, lo, hi)
+                    if day <= horizon:
+                        b.add(org, kind, day, hour=hour, expected=expected)
+    finally:
+        b.rng = main
 
 
 def _class_league_history(ctx, b: _Builder, keep, start: date, horizon: date) -> None:

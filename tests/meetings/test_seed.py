@@ -31,3 +31,15 @@ def test_seed_builds_a_mostly_compliant_history(settings):
     assert missed[ctx.orgs["branch1"].pk] <= 2 < missed[ctx.orgs["branch2"].pk]  # one keeps the rules, one is behind
     assert Meeting.objects.filter(kind="party_class", given_by_secretary=True).exists()
     assert Meeting.objects.filter(kind="joint", phase="summary").exists()
+
+
+def test_the_demo_staff_league_branch_keeps_its_rules():
+    """The demo's 教工团支部 holds its League life, so the Due list and the summary don't report it short of
+    every rule (it had no meetings at all)."""
+    ctx = SeedContext(rng=random.Random(2026), size="small", today=date(2026, 11, 20))
+    branches_seed.seed(ctx)
+    members_seed.seed(ctx)
+    meetings_seed.seed(ctx)
+    staff = ctx.orgs["staff_league"]
+    (row,) = frequency_table(orgs=[staff], period=periods.calendar_year(2025), today=ctx.today)
+    assert row.checks and not row.missed
