@@ -38,8 +38,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Count
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -47,6 +47,7 @@ from django.utils.translation import pgettext_lazy
 from branches import periods
 from branches.models import OrgKind
 from branches.periods import Period
+from core.datacache import cached, within_cached
 
 from .models import JointPhase, Meeting, MeetingKind
 
@@ -232,25 +233,61 @@ class Row:
         return [c for c in self.checks if c.state == "missed"]
 
 
-def _counts(orgs, start: date, end: date, as_of: datetime):
-    """{(org_id, year, month, kind, phase, by_secretary): n} for the meetings held by `as_of`
-    (`Meeting.objects.held`) in [start, end]: one query."""
+def _counts(where: Q, start: date, end: date, as_of: datetime):
+    """{(org_id, year, month, kind, phase, by_secretary): n} for the meetings `where` held by `as_of`
+    (`Meeting.objects.held`) in [start, end]: one query. The month is read as two numbers in the local time
+    zone (not a truncated datetime, which Django would convert back to an aware datetime row by row)."""
     tz = timezone.get_current_timezone()
     rows = (
         Meeting.objects.held(as_of)
-        .filter(organization__in=[o.pk for o in orgs])
+        .filter(where)
         .in_period(periods.custom(start, end))
-        .annotate(m=TruncMonth("starts_at", tzinfo=tz))
-        .values_list("organization_id", "m", "kind", "phase", "given_by_secretary")
+        .annotate(y=ExtractYear("starts_at", tzinfo=tz), m=ExtractMonth("starts_at", tzinfo=tz))
+        .values_list("organization_id", "y", "m", "kind", "phase", "given_by_secretary")
         .annotate(n=Count("id"))
         .order_by()
     )
     counts: dict = defaultdict(int)
-    for org_id, m, kind, phase, by_sec, n in rows:
-        if isinstance(m, datetime):
-            m = timezone.localtime(m, tz) if timezone.is_aware(m) else m
-        counts[(org_id, m.year, m.month, kind, phase, by_sec)] += n
+    for org_id, y, m, kind, phase, by_sec, n in rows:
+        counts[(org_id, y, m, kind, phase, by_sec)] += n
     return counts
+
+
+def _of(orgs) -> Q:
+    return Q(organization__in=[o.pk for o in orgs])
+
+
+def _roots(orgs) -> tuple[str, ...]:
+    """The paths of the fewest subtrees holding every organization of `orgs`."""
+    roots: list[str] = []
+    for path in sorted(o.path for o in orgs):
+        if not roots or not path.startswith(roots[-1]):
+            roots.append(path)
+    return tuple(roots)
+
+
+def _shared_counts(orgs, start: date, end: date, today: date) -> dict:
+    """`_counts` for `orgs`, taken from the counts of their whole subtrees over a window wide enough for any
+    recent period, cached (core.datacache) for those subtrees: the checks compiled in one request — the
+    summary's and the dashboard's (`meetings.figures.compile_frequency`) and the Due list's (`selectors.
+    due_items`), which ask for other organizations and periods — run the query once, and again only after a
+    change in those subtrees. Only inside a cached result, which is kept for the day as well (a meeting
+    planned for later today counts from the next change or the cache's timeout, as the cached figures do)."""
+    wide = (date(today.year - 2, 9, 1), date(today.year + 1, 12, 31))
+    if wide[0] <= start and end <= wide[1]:
+        start, end = wide
+    roots = _roots(orgs)
+    where = Q()
+    for root in roots:
+        where |= Q(organization__path__startswith=root)
+    counts = cached(
+        "meetings-frequency-counts",
+        (roots, start.isoformat(), end.isoformat(), today.isoformat()),
+        lambda: _counts(where, start, end, _as_of(today)),
+        scope=roots,
+    )
+    ids = {o.pk for o in orgs}
+    return {key: n for key, n in counts.items() if key[0] in ids}
 
 
 def _as_of(today: date) -> datetime:
@@ -261,10 +298,10 @@ def _as_of(today: date) -> datetime:
     return datetime.combine(today, time.max, tzinfo=timezone.get_current_timezone())
 
 
-def _evaluate(rule: Rule, unit: Period, by_month: dict, today: date) -> Check:
+def _evaluate(rule: Rule, unit: Period, months: list, by_month: dict, today: date) -> Check:
     held = 0
     phases: set[str] = set()
-    for ym in unit.months():
+    for ym in months:
         for kind, phase, by_sec, n in by_month.get(ym, ()):
             if kind != rule.kind or (rule.by_secretary and not by_sec):
                 continue
@@ -295,27 +332,32 @@ def frequency_table(*, orgs, period: Period, today: date | None = None) -> list[
     # Query from the start of the longest unit touching the period to the end of the last one.
     start = min(periods.calendar_year(period.start.year).start, periods.semester_containing(period.start).start)
     end = max(periods.calendar_year(period.end.year).end, periods.semester_containing(period.end).end)
-    flat = _counts(orgs, start, end, _as_of(today))
+    flat = _shared_counts(orgs, start, end, today) if within_cached() else _counts(_of(orgs), start, end, _as_of(today))
     counts: dict = defaultdict(lambda: defaultdict(list))
     monthly_totals: dict = defaultdict(int)
     for (org_id, y, m, kind, phase, by_sec), n in flat.items():
         counts[org_id][(y, m)].append((kind, phase, by_sec, n))
         monthly_totals[(org_id, y, m)] += n
 
+    # The units of each kind and their months depend on the period only: worked out once, not per organization.
+    months = period.months()
+    units = {unit: [(u, u.months()) for u in units_in(unit, period)] for unit in UNIT_LABELS}
     rows = []
     for org in orgs:
+        pk = org.pk
         rules = rules_for(org)
-        cells = {(y, m): Cell(y, m, held=monthly_totals[(org.pk, y, m)]) for y, m in period.months()}
+        by_month = counts.get(pk, {})
+        cells = {(y, m): Cell(y, m, held=monthly_totals.get((pk, y, m), 0)) for y, m in months}
         checks = []
         for rule in rules:
-            for unit in units_in(rule.unit, period):
+            for unit, unit_months in units[rule.unit]:
                 if not unit_checked(org, unit):
                     continue
-                check = _evaluate(rule, unit, counts[org.pk], today)
+                check = _evaluate(rule, unit, unit_months, by_month, today)
                 checks.append(check)
                 last = (unit.end.year, unit.end.month)
                 # A unit ending after the period shows in the period's last month.
-                cell = cells.get(last) or cells[period.months()[-1]]
+                cell = cells.get(last) or cells[months[-1]]
                 cell.checks.append(check)
         rows.append(Row(org, rules, list(cells.values()), checks))
     return rows
