@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,7 @@ from branches.periods import Period, academic_year, calendar_year, custom, semes
 from core.forms import DateRangeMixin, VersionedModelForm
 
 from .models import SummarySection
-from .narrative import editable_text, sanitize
+from .narrative import clean_narrative, editable_text, plain_narrative
 
 
 def period_choices(today) -> list[tuple[str, str]]:
@@ -60,25 +62,38 @@ class SummaryCreateForm(DateRangeMixin, forms.Form):
 
 
 class SectionForm(VersionedModelForm):
+    """A section's narrative, from the rich editor (its script posts the markup, figures as chips) or, without
+    JavaScript, from the plain text box (figures as their names in braces). `labels` names the summary's
+    figures by key: only those become figures; `unrecognized` then lists what stayed plain text."""
+
     class Meta:
         model = SummarySection
         fields = ["narrative"]
-        widgets = {"narrative": forms.Textarea(attrs={"rows": 14, "class": "font-monospace"})}
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 14})}
+        labels = {"narrative": pgettext_lazy("a summary section's text", "Text")}
         help_texts = {
             "narrative": _(
-                "One paragraph per line. Bold, italics and lists may be written as HTML (p, strong, em, ul, ol, "
-                "li); anything else is removed. [[…]] marks a figure: it prints the compiled number and links to "
-                "its records. Text in 【】 is a prompt to replace."
+                "One paragraph per line. Start a line with “- ” for a bulleted list or with “1. ” for a numbered "
+                "one; put two asterisks on each side of words to make them bold (**like this**). A figure is "
+                "written as its name in curly braces, as listed beside the text, and prints the current number. "
+                "Text in 【】 is a prompt to replace."
             )
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, labels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
+        self.labels = labels
+        self.unrecognized: list[str] = []
         if not self.is_bound:
-            self.initial["narrative"] = editable_text(self.instance.narrative)
+            self.initial["narrative"] = editable_text(self.instance.narrative, labels)
 
     def clean_narrative(self):
-        return sanitize(self.cleaned_data.get("narrative", ""))
+        text = self.cleaned_data.get("narrative", "")
+        if re.search(r"<[a-zA-Z/]", text):
+            html, self.unrecognized = clean_narrative(text, known=self.labels)
+        else:
+            html, self.unrecognized = plain_narrative(text, self.labels)
+        return html
 
 
 class ReopenForm(forms.Form):

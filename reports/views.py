@@ -20,7 +20,7 @@ from .due import collect
 from .figures import breakdown_q, compile_figure, drilldown_queryset, find_breakdown, find_figure
 from .forms import ReopenForm, SectionForm, SummaryCreateForm
 from .models import SectionKey, Summary, SummaryStatus
-from .narrative import figure_labels, format_value, has_prompts
+from .narrative import editor_html, figure_labels, format_value, has_prompts, section_figure_keys
 from .selectors import (
     dashboard_roots,
     live_differences,
@@ -93,22 +93,36 @@ def edit_section(request, pk, key):
         summary_redraft_section(section=section, by=request.user)
         messages.success(request, _("The section was drafted again from the current figures."))
         return redirect("reports:edit_section", pk=summary.pk, key=key)
-    form = SectionForm(request.POST or None, instance=section)
+    figures = live_figures(summary.organization, summary.period)["figures"]
+    labels = figure_labels(summary.period)
+    labels = {k: labels.get(k, k) for k in figures}
+    form = SectionForm(request.POST or None, instance=section, labels=labels)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Section saved."))
+        if form.unrecognized:
+            messages.warning(
+                request,
+                _("Not among this summary's figures, so kept as plain text: %(words)s")
+                % {"words": "、".join(form.unrecognized)},
+            )
         return redirect(f"{summary.get_absolute_url()}#section-{key}")
-    figures = live_figures(summary.organization, summary.period)["figures"]
-    return render(
-        request,
-        "reports/section_form.html",
-        {"summary": summary, "section": section, "form": form, "figures": _figure_legend(summary, figures)},
+    context = {"summary": summary, "section": section, "form": form}
+    context.update(_figure_choices(section, figures, labels))
+    context["editor_html"] = editor_html(
+        form["narrative"].value() if form.is_bound else section.narrative, figures, labels
     )
+    return render(request, "reports/section_form.html", context)
 
 
-def _figure_legend(summary, figures):
-    labels = figure_labels(summary.period)
-    return [{"key": k, "label": labels.get(k, k), "value": format_value(f)} for k, f in figures.items()]
+def _figure_choices(section, figures, labels):
+    """The section's own figures first, then the others, each with its name and current value."""
+    own = section_figure_keys(section.key, figures, section.narrative)
+
+    def rows(keys):
+        return [{"key": k, "label": labels[k], "value": format_value(figures[k])} for k in keys]
+
+    return {"own_figures": rows(own), "other_figures": rows(k for k in figures if k not in own)}
 
 
 def finalize(request, pk):

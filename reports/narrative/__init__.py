@@ -4,18 +4,30 @@ The names other modules use are re-exported here."""
 
 from .drafting import DRAFTERS, draft_section, plans_title, this_period, when
 from .scope import LEAGUE, PARTY, Scope, figure_side, scope_of, tidy_chinese
-from .tables import TABLES, all_tables, figure_labels, frequency_rules, rule_label, rule_text, section_tables
+from .tables import (
+    TABLES,
+    all_tables,
+    figure_labels,
+    frequency_rules,
+    rule_label,
+    rule_text,
+    section_figure_keys,
+    section_tables,
+)
 from .text import (
     ALLOWED_TAGS,
     PROMPT_CLOSE,
     PROMPT_OPEN,
     TOKEN_RE,
+    clean_narrative,
     editable_text,
+    editor_html,
     figure_kind,
     format_number,
     format_value,
     has_prompts,
     narrative_text,
+    plain_narrative,
     render_narrative,
     sanitize,
 )
@@ -31,8 +43,10 @@ __all__ = [
     "TOKEN_RE",
     "Scope",
     "all_tables",
+    "clean_narrative",
     "draft_section",
     "editable_text",
+    "editor_html",
     "figure_kind",
     "figure_labels",
     "figure_side",
@@ -41,12 +55,14 @@ __all__ = [
     "frequency_rules",
     "has_prompts",
     "narrative_text",
+    "plain_narrative",
     "plans_title",
     "render_narrative",
     "rule_label",
     "rule_text",
     "sanitize",
     "scope_of",
+    "section_figure_keys",
     "section_tables",
     "this_period",
     "tidy_chinese",
