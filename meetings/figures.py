@@ -2,6 +2,8 @@
 in person-times, Party–League joint meetings per semester, votes, and the frequency check against the
 rules. Declared here, on this app's querysets; `reports` compiles them."""
 
+from decimal import Decimal
+
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
@@ -53,14 +55,70 @@ def joint_semesters(period: Period) -> list[Period]:
     return starting or touching[:1]
 
 
+# Attendance rate (出席率) of a meeting type: its person-times (实到, `PERSON_TIMES_FIELD`: members present)
+# over the members expected (应到, `EXPECTED_FIELD`: present + on leave + absent, visitors never), both summed
+# over the meetings held of that type in the subtree and the period — the meetings of `_meetings`, as every
+# figure here (`MeetingQuerySet.person_times`, `expected_times`, `attendance_rate` for the same on any
+# queryset). Two summed figures, not a stored rate: the summary's tables and prose divide them
+# (`attendance_rate`), so the rate of a finalized summary comes from its frozen figures.
+EXPECTED_FIELD = "expected_count"
+
+# The person-times of the Party class and the League class were figures before the rates; they keep their keys.
+_PERSON_TIMES_KEYS = {
+    MeetingKind.PARTY_CLASS: "meetings.party_class.person_times",
+    MeetingKind.LEAGUE_CLASS: "meetings.league_class.person_times",
+}
+
+
+def person_times_key(kind: str | None = None) -> str:
+    """The figure of the person-times of one meeting type (None: of every meeting held)."""
+    if kind is None:
+        return "meetings.person_times"
+    return _PERSON_TIMES_KEYS.get(kind, f"meetings.kind.{kind}.person_times")
+
+
+def expected_key(kind: str | None = None) -> str:
+    """The figure of the members expected at the meetings of one type (None: at every meeting held)."""
+    return "meetings.expected" if kind is None else f"meetings.kind.{kind}.expected"
+
+
+def attendance_rate(figures: dict, kind: str | None = None, which: str = "value") -> Decimal | None:
+    """The attendance rate of one meeting type (None: of every meeting held) in percent, from compiled
+    figures (`which`: "value" or "previous"); None when nobody was expected or the figures are not there (a
+    summary finalized before the rates)."""
+    present, expected = figures.get(person_times_key(kind)), figures.get(expected_key(kind))
+    if not present or not expected or present.get(which) is None or expected.get(which) is None:
+        return None
+    return Meeting.objects.rate(present[which], expected[which])
+
+
 def _meeting_figures(period: Period) -> list[Figure]:
     figs = [
         Figure("meetings.total", _("Meetings held")),
         Figure("meetings.person_times", _("Meeting attendance (person-times)"), sum_field=PERSON_TIMES_FIELD),
+        Figure("meetings.expected", _("Members expected at meetings (person-times)"), sum_field=EXPECTED_FIELD),
         Figure("meetings.party", _("Party meetings held"), Q(kind__in=PARTY_MEETING_KINDS)),
         Figure("meetings.league", _("League meetings held"), Q(kind__in=LEAGUE_MEETING_KINDS)),
     ]
     figs += [Figure(f"meetings.kind.{kind}", label, Q(kind=kind)) for kind, label in MeetingKind.choices]
+    for kind, label in MeetingKind.choices:
+        if kind not in _PERSON_TIMES_KEYS:
+            figs.append(
+                Figure(
+                    person_times_key(kind),
+                    _("%(kind)s: attendance (person-times)") % {"kind": label},
+                    Q(kind=kind),
+                    sum_field=PERSON_TIMES_FIELD,
+                )
+            )
+        figs.append(
+            Figure(
+                expected_key(kind),
+                _("%(kind)s: members expected (person-times)") % {"kind": label},
+                Q(kind=kind),
+                sum_field=EXPECTED_FIELD,
+            )
+        )
     figs += [
         Figure(
             "meetings.party_class.person_times",
@@ -116,6 +174,7 @@ MEETINGS = Source(
         Column(_("Type"), lambda m: m.get_kind_display()),
         Column(_("Organization"), lambda m: m.organization.name),
         Column(_("Topic"), lambda m: m.topic),
+        Column(_("Expected"), lambda m: m.expected_count),
         Column(_("Present"), lambda m: m.present_count),
     ],
     series=_meeting_series,

@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
@@ -141,6 +142,26 @@ class MeetingQuerySet(models.QuerySet):
         """Attendance in person-times (人次): the members marked present, summed over the meetings; visitors
         (列席) are not counted (see `PERSON_TIMES_FIELD`). Count the meetings `held` only."""
         return self.aggregate(n=Sum(PERSON_TIMES_FIELD))["n"] or 0
+
+    def expected_times(self) -> int:
+        """The members expected (应到), summed over the meetings: present + on leave + absent as stored by
+        `Meeting.recount` (`expected_count`; visitors are never expected). Count the meetings `held` only."""
+        return self.aggregate(n=Sum("expected_count"))["n"] or 0
+
+    def attendance_rate(self) -> Decimal | None:
+        """The attendance rate (出席率) of these meetings in percent, one decimal: person-times (实到) over the
+        members expected (应到), both summed over the meetings (`person_times`, `expected_times`); None when
+        nobody was expected. Count the meetings `held` only, as the summary does."""
+        row = self.aggregate(present=Sum(PERSON_TIMES_FIELD), expected=Sum("expected_count"))
+        return self.rate(row["present"] or 0, row["expected"] or 0)
+
+    @staticmethod
+    def rate(present, expected) -> Decimal | None:
+        """Present over expected in percent, rounded half up to one decimal (96.3); None when nobody was
+        expected. The one rounding of an attendance rate: this queryset, the summary's table and its prose."""
+        if not expected:
+            return None
+        return (Decimal(present) * 100 / Decimal(expected)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     def recount(self) -> int:
         """Store the attendance counts of these meetings, counted from their attendance rows

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from branches.models import PARTY_KINDS, Organization, OrgKind
+from branches.periods import academic_year, calendar_year
 from core.forms import DateInput, DateRangeMixin, VersionedModelForm
 from core.uploads import validate_document
 
@@ -26,6 +27,7 @@ from .models import (
     Person,
     PoliticalStatus,
     SponsorRole,
+    TargetYear,
 )
 from .pipeline import (
     CONTACTS_REQUIRED,
@@ -798,7 +800,36 @@ class RecommendationDecisionForm(DateRangeMixin, forms.Form):
 
 
 class RecommendationTargetForm(forms.Form):
+    """The school's 推优 target for a calendar year or an academic year (named by the year it starts in). The
+    year and its kind default to the period the 推优 page shows (`page_kind`, `page_year`)."""
+
+    kind = forms.ChoiceField(label=_("Target for"), choices=TargetYear.choices, required=False)
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=1990,
+        max_value=2100,
+        required=False,
+        help_text=_("An academic year: the year it starts in."),
+    )
     target = forms.IntegerField(label=_("Target for the year"), min_value=0, max_value=10000)
+
+    def __init__(self, *args, page_kind: str = TargetYear.CALENDAR, page_year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page_kind, self.page_year = page_kind, page_year
+        self.fields["kind"].initial = page_kind
+        self.fields["year"].initial = page_year
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or self.page_kind
+
+    def clean_year(self):
+        year = self.cleaned_data.get("year")
+        return self.page_year if year is None else year
+
+    def period(self):
+        """The calendar or academic year the target is for (a valid form)."""
+        year = self.cleaned_data["year"]
+        return academic_year(year) if self.cleaned_data["kind"] == TargetYear.ACADEMIC else calendar_year(year)
 
 
 class RosterUploadForm(forms.Form):

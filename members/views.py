@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from branches.models import LEAGUE_KINDS, PARTY_KINDS, OrgKind
+from branches.periods import academic_year
 from branches.permissions import access, can_edit, editable_organizations, viewable_organizations
 from core.audit import log_export
 from core.exports import Sheet, too_many_rows, xlsx_response
@@ -38,7 +39,16 @@ from .forms import (
     RecommendationVoteForm,
     RosterUploadForm,
 )
-from .models import AppraisalRating, Assessment, Person, Recommendation, RosterImport, StatusEvent
+from .models import (
+    AppraisalRating,
+    Assessment,
+    Person,
+    Recommendation,
+    RecommendationTarget,
+    RosterImport,
+    StatusEvent,
+    TargetYear,
+)
 from .pipeline import Dossier
 
 logger = logging.getLogger("partyleague.members")
@@ -380,8 +390,11 @@ def recommendation_list(request):
         .prefetch_related("outcomes")
     )
     can_target = _can_set_target(request.user, school)
+    # The page shows a calendar year: its target is the calendar year's (`target_q`), as the summary finds it.
     progress = selectors.recommendation_progress(school, year) if school else None
-    form = RecommendationTargetForm(initial={"target": progress and progress["target"]})
+    form = RecommendationTargetForm(
+        initial={"target": progress and progress["target"]}, page_kind=TargetYear.CALENDAR, page_year=year
+    )
     return render(
         request,
         "members/recommendation_list.html",
@@ -392,8 +405,21 @@ def recommendation_list(request):
             "school": school,
             "can_target": can_target,
             "target_form": form,
+            "academic_targets": _academic_targets(school, year) if progress else [],
         },
     )
+
+
+def _academic_targets(school, year: int) -> list[tuple[str, int | None]]:
+    """The targets of the two academic years a calendar year touches (one query): set here, counted by an
+    academic-year summary."""
+    years = (year - 1, year)
+    targets = dict(
+        RecommendationTarget.objects.filter(school=school, kind=TargetYear.ACADEMIC, year__in=years).values_list(
+            "year", "target"
+        )
+    )
+    return [(academic_year(y).label, targets.get(y)) for y in years]
 
 
 @require_POST
@@ -401,10 +427,14 @@ def recommendation_target(request):
     school = _school_for(request.user)
     year = _year(request)
     require(_can_set_target(request.user, school))
-    form = RecommendationTargetForm(request.POST)
+    form = RecommendationTargetForm(request.POST, page_kind=TargetYear.CALENDAR, page_year=year)
     if form.is_valid():
-        services.recommendation_target_set(school=school, year=year, target=form.cleaned_data["target"])
-        messages.success(request, _("Target saved."))
+        data = form.cleaned_data
+        services.recommendation_target_set(school=school, year=data["year"], kind=data["kind"], target=data["target"])
+        messages.success(
+            request,
+            _("The 推优 target for %(period)s is saved: %(n)s.") % {"period": form.period().label, "n": data["target"]},
+        )
     else:
         messages.error(request, _("The target was not saved: %(errors)s") % {"errors": errors_text(form)})
     return redirect(f"{reverse('members:recommendations')}?year={year}")

@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 
 from branches.models import OrgKind
 from branches.periods import Period
+from meetings.figures import attendance_rate
 from meetings.frequency import R_JOINT
+from meetings.models import LEAGUE_MEETING_KINDS, PARTY_MEETING_KINDS, MeetingKind
 
 from ..models import SectionKey
 from .scope import (
@@ -18,6 +20,7 @@ from .scope import (
     figure_int,
     figure_side,
     nonzero,
+    rate_text,
     scope_of,
     semester_label,
     semester_running,
@@ -411,14 +414,82 @@ def _draft_people(figures: dict) -> str:
     )
 
 
+def _draft_attendance(figures: dict, scope: Scope, period: Period) -> str:
+    """Each meeting type's attendance rate (实到 ÷ 应到, `meetings.figures.attendance_rate`), for the types of
+    the organization's side: Party types for the Party, League types for the League, both for the school.
+    A type nobody was expected at is left out. The rate is written as words when drafted (a redraft writes it
+    again); its two figures stand in the meetings table."""
+    kinds = [
+        kind
+        for kind in MeetingKind.values
+        if (scope.has(PARTY) and kind in PARTY_MEETING_KINDS) or (scope.has(LEAGUE) and kind in LEAGUE_MEETING_KINDS)
+    ]
+    rates = [(kind, attendance_rate(figures, kind)) for kind in kinds]
+    parts = [
+        _("%(meeting)s %(rate)s") % {"meeting": MeetingKind(kind).label, "rate": rate_text(rate)}
+        for kind, rate in rates
+        if rate is not None
+    ]
+    if not parts:
+        return ""
+    return _p(
+        _("%(when)s, the attendance rate of the meetings held (present ÷ expected): %(list)s.")
+        % {"when": when(period), "list": _list(parts)}
+    )
+
+
+LEAGUE_MEMBERSHIP_PHRASES = (
+    (
+        "league.joined",
+        lambda v: ngettext("%(n)s new League member joined", "%(n)s new League members joined", v),
+    ),
+    (
+        "league.registered",
+        lambda v: ngettext("%(n)s League member was registered", "%(n)s League members were registered", v),
+    ),
+)
+LEAGUE_LEAVING_PHRASES = (
+    ("league.left.over_age", lambda v: ngettext("%(n)s left at 28", "%(n)s left at 28", v)),
+    ("league.left.graduated", lambda v: ngettext("%(n)s graduated", "%(n)s graduated", v)),
+    ("league.left.transfer_out", lambda v: ngettext("%(n)s transferred out", "%(n)s transferred out", v)),
+    (
+        "league.left.other",
+        lambda v: ngettext("%(n)s left the League for another reason", "%(n)s left the League for another reason", v),
+    ),
+)
+
+
+def _draft_league_membership(figures: dict, scope: Scope, period: Period) -> str:
+    """The League's own membership in the period (members.figures LEAGUE): joined and registered (团籍注册),
+    then who left and why (超龄离团, graduated, transferred out, another reason); facts of zero left out."""
+    if not scope.has(LEAGUE):
+        return ""
+
+    def phrases(table):
+        return [phrase(figure_int(figures, key)) % {"n": _t(key)} for key, phrase in table if nonzero(figures, key)]
+
+    came, left = phrases(LEAGUE_MEMBERSHIP_PHRASES), phrases(LEAGUE_LEAVING_PHRASES)
+    clauses = [_list(came)] if came else []
+    if left:
+        clauses.append(_("of the League members, %(list)s") % {"list": _list(left)})
+    if not clauses:
+        return ""
+    return _p(
+        pgettext("League membership of the period", "%(when)s, %(facts)s.")
+        % {"when": when(period), "facts": _steps(clauses)}
+    )
+
+
 def _draft_systems(figures: dict, scope: Scope, period: Period) -> str:
     out = ""
     if scope.has(PARTY):
         out += _draft_party_class(figures, period) + _draft_joint(figures, scope)
+    out += _draft_attendance(figures, scope, period)
     out += _draft_frequency(figures, scope)
     if scope.has(PARTY):
         out += _draft_votes(figures)
     out += _draft_recommendations(figures, scope, period)
+    out += _draft_league_membership(figures, scope, period)
     if scope.has(PARTY):
         out += _draft_pipeline(figures, period) + _draft_appraisal(figures, period) + _draft_people(figures)
     if scope.sides == {LEAGUE}:

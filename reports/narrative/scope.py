@@ -15,6 +15,14 @@ def figure_int(figures: dict, key: str) -> int:
     return int(Decimal(fig["value"] or 0)) if fig else 0
 
 
+def rate_text(rate: Decimal) -> str:
+    """An attendance rate (a percentage, one decimal) as the school writes it: "96.3%", "100%"."""
+    from django.utils.translation import gettext as _
+
+    shown = f"{rate:.0f}" if rate == rate.to_integral_value() else f"{rate:.1f}"
+    return _("%(rate)s%%") % {"rate": shown}
+
+
 def nonzero(figures: dict, key: str) -> bool:
     """The figure is there and is not zero."""
     fig = figures.get(key)
@@ -75,7 +83,7 @@ def figure_side(key: str) -> str | None:
         return PARTY if kind in PARTY_MEETING_KINDS else LEAGUE if kind in LEAGUE_MEETING_KINDS else None
     if key.startswith(("votes.admission", "votes.conversion", "training.", "appraisal.")):
         return PARTY
-    if key.startswith(("votes.recommendation", "recommendations.", "league_registration.")):
+    if key.startswith(("votes.recommendation", "recommendations.", "league_registration.", "league.")):
         return LEAGUE
     if key.startswith("pipeline."):
         return LEAGUE if key.endswith(".recommended") or key == "pipeline.league_joined" else PARTY

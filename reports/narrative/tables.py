@@ -12,12 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from branches.periods import Period
 from branches.periods import custom as custom_period
+from meetings.figures import attendance_rate
 from meetings.frequency import R_JOINT
 from meetings.models import MeetingKind
 
 from ..figures import find_breakdown, sources
 from ..models import SectionKey
-from .scope import LEAGUE, PARTY, Scope, figure_int, figure_side, nonzero, semester_running
+from .scope import LEAGUE, PARTY, Scope, figure_int, figure_side, nonzero, rate_text, semester_running
 from .text import figure_kind, format_number, format_value
 
 # --- tables --------------------------------------------------------------------------------------------
@@ -127,6 +128,42 @@ def _meeting_kind_keys(figures: dict) -> list[str]:
         if f"meetings.kind.{kind}" in figures
         and (figures[f"meetings.kind.{kind}"]["value"] or figures[f"meetings.kind.{kind}"]["previous"])
     ]
+
+
+def _meeting_rate_kind(key: str) -> str | None:
+    """The meeting type of a row of the meetings table ("" for the row of every meeting held; None: no rate)."""
+    if key == "meetings.total":
+        return ""
+    if key.startswith("meetings.kind.") and key.count(".") == 2:
+        return key.rsplit(".", 1)[1]
+    return None
+
+
+@dataclass(frozen=True)
+class MeetingsTable(Table):
+    """The meetings by type, with each type's attendance rate this period (实到 ÷ 应到 over the meetings
+    held, `meetings.figures.attendance_rate`) in a last column."""
+
+    def build(self, compiled: dict, labels: dict, link=None, scope: Scope | None = None) -> dict | None:
+        built = super().build(compiled, labels, link, scope)
+        if not built:
+            return built
+        figures = compiled.get("figures", {})
+        rates = {}
+        for row in built["rows"]:
+            kind = _meeting_rate_kind(row["key"])
+            rates[row["key"]] = None if kind is None else attendance_rate(figures, kind or None)
+        if all(rate is None for rate in rates.values()):
+            return built  # a summary finalized before the rates, or nobody expected
+        built["headers"].append(_("Attendance rate"))
+        for row in built["rows"]:
+            rate = rates[row["key"]]
+            row["cells"].append(_cell(rate_text(rate), num=True) if rate is not None else _cell("—", num=True))
+        built["note"] = _(
+            "Attendance rate: members present over members expected (present, on leave or absent; visitors not "
+            "counted), summed over the meetings held this period."
+        )
+        return built
 
 
 @dataclass(frozen=True)
@@ -379,7 +416,7 @@ TABLES = {
         ),
     ],
     SectionKey.SYSTEMS: [
-        Table(
+        MeetingsTable(
             "meetings",
             gettext_lazy("Meetings by type"),
             lambda f: (
@@ -467,25 +504,7 @@ TABLES = {
 def figure_labels(period: Period) -> dict[str, str]:
     return {f.key: str(f.label) for s in sources() for f in s.figures(period)} | {
         "recommendations.target": _("Yearly 推优 target"),
-        # The meeting frequency check's totals (meetings.figures.compile_frequency), named for the editor.
-        "frequency.orgs": _("Organizations checked against the meeting rules"),
-        "frequency.orgs_short": _("Organizations short of a meeting rule"),
-        "frequency.missed": _("Ended periods short of a meeting rule"),
-        "frequency.required": _("Meetings the rules require"),
-        "frequency.held": _("Meetings held under the rules"),
     }
-
-
-def section_figure_keys(section_key: str, figures: dict, narrative: str = "") -> list[str]:
-    """The figures a section speaks of: those its text quotes, then those of its tables (the figure tables;
-    breakdowns and rules have no single number)."""
-    from .text import TOKEN_RE
-
-    keys = [k for k in TOKEN_RE.findall(narrative or "") if k in figures]
-    for table in TABLES.get(section_key, []):
-        if isinstance(table, Table):
-            keys += table.keys(figures)
-    return list(dict.fromkeys(keys))
 
 
 def section_tables(
