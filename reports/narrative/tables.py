@@ -504,7 +504,25 @@ TABLES = {
 def figure_labels(period: Period) -> dict[str, str]:
     return {f.key: str(f.label) for s in sources() for f in s.figures(period)} | {
         "recommendations.target": _("Yearly 推优 target"),
+        # The meeting frequency check's totals (meetings.figures.compile_frequency), named for the editor.
+        "frequency.orgs": _("Organizations checked against the meeting rules"),
+        "frequency.orgs_short": _("Organizations short of a meeting rule"),
+        "frequency.missed": _("Ended periods short of a meeting rule"),
+        "frequency.required": _("Meetings the rules require"),
+        "frequency.held": _("Meetings held under the rules"),
     }
+
+
+def section_figure_keys(section_key: str, figures: dict, narrative: str = "") -> list[str]:
+    """The figures a section speaks of: those its text quotes, then those of its tables (the figure tables;
+    breakdowns and rules have no single number)."""
+    from .text import TOKEN_RE
+
+    keys = [k for k in TOKEN_RE.findall(narrative or "") if k in figures]
+    for table in TABLES.get(section_key, []):
+        if isinstance(table, Table):
+            keys += table.keys(figures)
+    return list(dict.fromkeys(keys))
 
 
 def section_tables(
