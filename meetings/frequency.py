@@ -267,27 +267,27 @@ def _roots(orgs) -> tuple[str, ...]:
 
 
 def _shared_counts(orgs, start: date, end: date, today: date) -> dict:
-    """`_counts` for `orgs`, taken from the counts of their whole subtrees over a window wide enough for any
-    recent period, cached (core.datacache) for those subtrees: the checks compiled in one request — the
-    summary's and the dashboard's (`meetings.figures.compile_frequency`) and the Due list's (`selectors.
-    due_items`), which ask for other organizations and periods — run the query once, and again only after a
-    change in those subtrees. Only inside a cached result, which is kept for the day as well (a meeting
-    planned for later today counts from the next change or the cache's timeout, as the cached figures do)."""
+    """`_counts` for `orgs`, taken from the counts of each of their subtrees over a window wide enough for any
+    recent period, cached per subtree (core.datacache): the checks compiled in one request — the summary's
+    and the dashboard's (`meetings.figures.compile_frequency`) and the Due list's (`selectors.due_items`),
+    which ask for other organizations and periods — run the query once, and again only for a subtree with a
+    change (a Party meeting leaves the League side's counts in use). Only inside a cached result, which is
+    kept for the day as well (a meeting planned for later today counts from the next change or the cache's
+    timeout, as the cached figures do)."""
     wide = (date(today.year - 2, 9, 1), date(today.year + 1, 12, 31))
     if wide[0] <= start and end <= wide[1]:
         start, end = wide
-    roots = _roots(orgs)
-    where = Q()
-    for root in roots:
-        where |= Q(organization__path__startswith=root)
-    counts = cached(
-        "meetings-frequency-counts",
-        (roots, start.isoformat(), end.isoformat(), today.isoformat()),
-        lambda: _counts(where, start, end, _as_of(today)),
-        scope=roots,
-    )
     ids = {o.pk for o in orgs}
-    return {key: n for key, n in counts.items() if key[0] in ids}
+    out: dict = {}
+    for root in _roots(orgs):
+        counts = cached(
+            "meetings-frequency-counts",
+            (root, start.isoformat(), end.isoformat(), today.isoformat()),
+            lambda root=root: _counts(Q(organization__path__startswith=root), start, end, _as_of(today)),
+            scope=(root,),
+        )
+        out.update((key, n) for key, n in counts.items() if key[0] in ids)
+    return out
 
 
 def _as_of(today: date) -> datetime:
