@@ -392,7 +392,7 @@ STATUS_PHRASES = (
 )
 
 
-def _draft_people(figures: dict) -> str:
+def _draft_people(figures: dict, period: Period) -> str:
     # The people in training are the activists and development targets of this sentence: their number is
     # stated once, here, and the training figures count among them.
     statuses = [
@@ -409,7 +409,8 @@ def _draft_people(figures: dict) -> str:
             if nonzero(figures, key):
                 training.append(phrase % {"n": _t(key)})
     return _p(
-        _("On the date compiled there were %(list)s.") % {"list": _list(statuses)},
+        # Stock figures are taken on the period's last day (members.figures), so the sentence says so.
+        _("At the end of %(this)s there were %(list)s.") % {"this": this_period(period), "list": _list(statuses)},
         _("Of the activists and development targets, %(list)s.") % {"list": _list(training)} if training else "",
     )
 
@@ -491,7 +492,7 @@ def _draft_systems(figures: dict, scope: Scope, period: Period) -> str:
     out += _draft_recommendations(figures, scope, period)
     out += _draft_league_membership(figures, scope, period)
     if scope.has(PARTY):
-        out += _draft_pipeline(figures, period) + _draft_appraisal(figures, period) + _draft_people(figures)
+        out += _draft_pipeline(figures, period) + _draft_appraisal(figures, period) + _draft_people(figures, period)
     if scope.sides == {LEAGUE}:
         prompt = _("Describe the education and appraisal of League members and the work of 推优.")
     else:

@@ -164,3 +164,18 @@ def test_a_league_summary_checks_its_meetings_by_the_leagues_rules(orgs):
         party = draft_section(SectionKey.SYSTEMS, figures, orgs.branch1, academic_year(2025))
     assert "按照团的组织生活制度要求，对[[frequency.orgs]]个团组织" in league and "三会一课" not in league
     assert "按照“三会一课”制度要求，对[[frequency.orgs]]个组织" in party
+
+
+def test_the_status_sentence_is_dated_at_the_end_of_the_period():
+    """The people-by-status figures are taken on the period's last day, and the sentence says so (it said
+    "on the date compiled")."""
+    from reports.narrative.drafting import _draft_people
+
+    figures = {
+        "people.activist": {"value": 2, "previous": None, "money": False, "hours": False, "stock": True},
+        "people.full_member": {"value": 21, "previous": None, "money": False, "hours": False, "stock": True},
+    }
+    with translation.override("zh-hans"):
+        html = _draft_people(figures, academic_year(2025))
+        text = strip_tags(str(render_narrative(html, figures)))
+    assert text == "截至本学年末，共有入党积极分子2名、正式党员21名。"
