@@ -58,8 +58,8 @@ def test_activist_becomes_development_target_after_one_year(web, orgs, branch_se
     web.submit()
     error = page.locator("#div_id_date .invalid-feedback").inner_text()
     assert error == (
-        f"确定为发展对象须经一年以上的培养考察。孙丽 自 {activist_on.isoformat()} 起为入党积极分子，"
-        f"最早可在 {earliest.isoformat()} 确定。"
+        f"确定为发展对象须经一年以上的培养考察。孙丽自{activist_on.isoformat()}起为入党积极分子，"
+        f"最早可在{earliest.isoformat()}确定。"
     )
     assert page.input_value("#id_date") == too_early.isoformat()
     assert page.input_value("#id_notes") == "支委会研究确定"
@@ -71,7 +71,7 @@ def test_activist_becomes_development_target_after_one_year(web, orgs, branch_se
     page.fill("#id_date", today.isoformat())
     web.submit()
     assert page.url.endswith(person.get_absolute_url())
-    assert "已为 孙丽 登记：确定为发展对象。" in page.locator(".alert-success").inner_text()
+    assert "已为孙丽登记：确定为发展对象。" in page.locator(".alert-success").inner_text()
     person.refresh_from_db()
     assert person.political_status == PoliticalStatus.DEVELOPMENT_TARGET
     assert page.locator(f"span.badge.status-{PoliticalStatus.DEVELOPMENT_TARGET}").first.inner_text() == "发展对象"

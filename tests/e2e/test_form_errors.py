@@ -29,7 +29,7 @@ def test_bad_grade_is_shown_next_to_the_field_and_input_is_kept(web, orgs, leagu
     web.submit()
     page.wait_for_load_state()
 
-    assert _field_error(page, "grade") == "请输入入学年份，例如 2025。"
+    assert _field_error(page, "grade") == "请输入入学年份，例如2025。"
     assert _field_error(page, "class_number") == "班级团支部必须填写此项。"
     # Fields without a problem carry no error, and everything typed is still there.
     assert page.locator("#div_id_name .invalid-feedback").count() == 0

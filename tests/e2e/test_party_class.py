@@ -120,7 +120,7 @@ def test_secretary_records_party_class_with_attendance(web, orgs, branch_secreta
     assert leave == ON_LEAVE
     assert meeting.attendances.filter(status=AttendanceStatus.PRESENT).count() == 4
     attendance_card = page.locator(".card", has=page.locator("h2", has_text="出席情况"))
-    assert "应到 6 人 · 实到 4 人 · 请假 2 人 · 缺席 0 人" in attendance_card.inner_text()
+    assert "应到6人 · 实到4人 · 请假2人 · 缺席0人" in attendance_card.inner_text()
     assert "李秀英 (请假: 外出培训)" in attendance_card.inner_text()
 
     # On the calendar, on the day it was held.

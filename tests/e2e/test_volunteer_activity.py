@@ -84,7 +84,7 @@ def test_league_committee_records_lei_feng_service_for_two_classes(web, orgs, le
     assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
     with page.expect_navigation():
         page.get_by_role("button", name="添加已勾选人员").click()
-    assert "已添加 9 名参与人员。" in page.locator(".alert-success").inner_text()
+    assert "已添加9名参与人员。" in page.locator(".alert-success").inner_text()
     assert activity.participations.count() == 9
 
     # The activity's own totals: 9 person-times, 9 × 2.5 hours.
