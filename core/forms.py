@@ -72,26 +72,20 @@ class VersionedModelForm(DateRangeMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["record_version"].initial = self.instance.version
 
-    def _is_stale(self) -> bool:
-        if not self.instance.pk:
-            return False
-        sent = self.cleaned_data.get("record_version")
-        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        return sent is None or current != sent
+    def _saved_version(self) -> int | None:
+        return type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
 
     def clean(self):
         cleaned = super().clean()
-        if self._is_stale():
-            self._carry_current_version()
-            raise forms.ValidationError(self.stale_message, code="stale")
+        if self.instance.pk:
+            sent, current = cleaned.get("record_version"), self._saved_version()
+            if sent is None or current != sent:
+                # The refused page carries the version now saved, so that "save again" (after looking at the
+                # other person's changes, as the message says) goes through instead of being refused for ever.
+                self.data = self.data.copy()
+                self.data[self.add_prefix("record_version")] = current
+                raise forms.ValidationError(self.stale_message, code="stale")
         return cleaned
-
-    def _carry_current_version(self):
-        """The refused page carries the version now saved, so that "save again" (after looking at the
-        other person's changes, as the message says) goes through instead of being refused for ever."""
-        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
-        self.data = self.data.copy()
-        self.data[self.add_prefix("record_version")] = current
 
     @transaction.atomic
     def save(self, commit=True):
